@@ -1,0 +1,66 @@
+// Test helpers: the real server in-process on an ephemeral port, or the real entry point as a child
+// process, with its structured log lines captured.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+export interface TestServer extends RunningServer {
+  url: string;
+  logs: Array<Record<string, unknown>>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, { version: '9.9.9' });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const running = await startServer(config, createLogger(config, sink));
+  return { ...running, url: `http://127.0.0.1:${running.port}`, logs };
+}
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ChildServer {
+  child: ChildProcess;
+  url: string;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts src/main.ts as its own process (through tsx) and waits for its "listening" line. */
+export async function spawnService(env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: appDir,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      let i;
+      while ((i = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        stdout.push(line);
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening' && entry.port) resolve(entry.port);
+      }
+    });
+    void exited.then((code) => reject(new Error(`service exited with ${code}: ${stderr.join('')}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, stdout, stderr, exited };
+}
