@@ -1,0 +1,61 @@
+// What packaging writes into a chart: version and appVersion in Chart.yaml, the image repository
+// and digest in values.yaml. Comments and order in both files are kept. Pure (text in, text out).
+import { parseDocument } from 'yaml';
+import { isDigest, ReferenceError } from './reference.js';
+
+export interface ChartStamp {
+  version: string;
+  appVersion: string;
+  imageRepository: string;
+  imageDigest: string;
+}
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+export function stampChartYaml(text: string, stamp: Pick<ChartStamp, 'version' | 'appVersion'>): string {
+  if (!SEMVER.test(stamp.version)) throw new Error(`chart version "${stamp.version}" is not SemVer 2`);
+  const doc = parseDocument(text);
+  doc.set('version', stamp.version);
+  doc.set('appVersion', stamp.appVersion);
+  return doc.toString();
+}
+
+export function stampValuesYaml(text: string, stamp: Pick<ChartStamp, 'imageRepository' | 'imageDigest'>): string {
+  if (!isDigest(stamp.imageDigest)) {
+    throw new ReferenceError(`image digest "${stamp.imageDigest}" is not sha256:<64 hex>; the chart takes digests only`);
+  }
+  if (/[@]|:[^/]*$/.test(stamp.imageRepository.replace(/^[^/]*\//, ''))) {
+    throw new ReferenceError(`image repository "${stamp.imageRepository}" must not carry a tag or digest`);
+  }
+  const doc = parseDocument(text);
+  doc.setIn(['image', 'repository'], stamp.imageRepository);
+  doc.setIn(['image', 'digest'], stamp.imageDigest);
+  return doc.toString();
+}
+
+export interface GitFacts {
+  /** Full commit hash. */
+  revision: string;
+  /** Commit time, seconds since the epoch. */
+  commitTime: number;
+  /** Number of commits reachable from HEAD. */
+  commitCount: number;
+  /** A tag pointing exactly at HEAD, if any ("v1.2.3"). */
+  exactTag?: string;
+}
+
+/**
+ * The chart and image version for a commit: a release tag "vX.Y.Z" on HEAD gives "X.Y.Z";
+ * otherwise "<base>-dev.<commit count>.g<short hash>", ordered by history and unique per commit.
+ */
+export function releaseVersion(baseVersion: string, git: GitFacts): string {
+  const tagged = git.exactTag?.match(/^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/);
+  if (tagged) return tagged[1]!;
+  const core = baseVersion.replace(/[-+].*$/, '');
+  return `${core}-dev.${git.commitCount}.g${git.revision.slice(0, 12)}`;
+}
+
+/** RFC 3339 (UTC, seconds) for a commit time. */
+export function rfc3339(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,87 @@
+// The release summary: what was published, where, how it was signed, and how to check it. The host
+// pipeline writes it to .out/release.json; the Dagger module's `release` returns the same shape.
+import { cosignVerifyCommand, type Policy } from './cosign-args.js';
+import { pinned } from './reference.js';
+
+export interface ArtifactSummary {
+  repository: string;
+  digest: string;
+  /** repository@digest: the only way this artifact is referred to. */
+  ref: string;
+}
+
+export interface ReleaseSummary {
+  schema: 'signed-release-pipeline/release/v1';
+  version: string;
+  revision: string;
+  source: string;
+  image: ArtifactSummary & { platforms: string[]; base: string };
+  chart: ArtifactSummary & { name: string; version: string };
+  signing:
+    | { kind: 'key'; publicKey: string }
+    | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string };
+  verify: { image: string; chart: string; release: string };
+}
+
+export interface SummaryInput {
+  version: string;
+  revision: string;
+  source: string;
+  image: { repository: string; digest: string; platforms: string[]; base: string };
+  chart: { repository: string; digest: string; name: string; version: string };
+  policy: Policy;
+}
+
+function artifact(repository: string, digest: string): ArtifactSummary {
+  return { repository, digest, ref: pinned(repository, digest) };
+}
+
+export function releaseSummary(input: SummaryInput): ReleaseSummary {
+  const image = artifact(input.image.repository, input.image.digest);
+  const chart = artifact(input.chart.repository, input.chart.digest);
+  const p = input.policy;
+  const signing: ReleaseSummary['signing'] =
+    p.kind === 'key'
+      ? { kind: 'key', publicKey: p.publicKeyPath }
+      : {
+          kind: 'identity',
+          identity: p.identity ?? p.identityRegexp ?? '',
+          issuer: p.issuer,
+          ...(p.certificateChainPath ? { certificateChain: p.certificateChainPath } : {}),
+        };
+  const policyFlags =
+    p.kind === 'key'
+      ? `--key ${p.publicKeyPath}`
+      : `--certificate-identity ${p.identity ?? ''} --certificate-oidc-issuer ${p.issuer}` +
+        (p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
+  return {
+    schema: 'signed-release-pipeline/release/v1',
+    version: input.version,
+    revision: input.revision,
+    source: input.source,
+    image: { ...image, platforms: input.image.platforms, base: input.image.base },
+    chart: { ...chart, name: input.chart.name, version: input.chart.version },
+    signing,
+    verify: {
+      image: cosignVerifyCommand(image.ref, p),
+      chart: cosignVerifyCommand(chart.ref, p),
+      release: `npm run verify -- ${chart.ref} ${policyFlags}`,
+    },
+  };
+}
+
+/** The human summary: both references and the commands to check them. */
+export function formatSummary(s: ReleaseSummary): string {
+  return [
+    `release ${s.version} (${s.revision.slice(0, 12)})`,
+    `  image  ${s.image.ref}  [${s.image.platforms.join(', ')}]`,
+    `  chart  ${s.chart.ref}  (${s.chart.name} ${s.chart.version})`,
+    `  signed ${s.signing.kind === 'key' ? `with key ${s.signing.publicKey}` : `as ${s.signing.identity} (${s.signing.issuer})`}`,
+    '',
+    'verify with the stock cosign (v2 or v3):',
+    `  ${s.verify.image}`,
+    `  ${s.verify.chart}`,
+    'or the whole release from its chart:',
+    `  ${s.verify.release}`,
+  ].join('\n');
+}

@@ -1,0 +1,21 @@
+// What every host step is given: where things are, how to run tools, and the release identity.
+import type { ReleaseIdentity } from '../../ci/src/core/image-config.js';
+import type { RegistryTarget } from '../../ci/src/core/reference.js';
+import type { StepCache } from './cache.js';
+import type { OutPaths } from './paths.js';
+import type { Progress } from './progress.js';
+
+export interface StepContext {
+  root: string;
+  out: OutPaths;
+  cache: StepCache;
+  progress: Progress;
+  release: ReleaseIdentity;
+  target: RegistryTarget;
+  /** Environment for crane, helm and cosign (DOCKER_CONFIG when credentials were given). */
+  toolEnv: NodeJS.ProcessEnv;
+  /** helm --registry-config, when credentials were given. */
+  helmRegistryConfig?: string;
+  /** Every secret value in play, scrubbed from all output. */
+  secrets: string[];
+}

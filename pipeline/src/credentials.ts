@@ -1,0 +1,32 @@
+// Registry credentials come from the environment (REGISTRY_USERNAME / REGISTRY_PASSWORD) or the
+// user's docker config, never from arguments. Given in the environment, they are written to a
+// private, temporary docker-style config that crane, helm and cosign all read.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RegistryCredentials {
+  env: NodeJS.ProcessEnv;
+  helmRegistryConfig?: string;
+  secrets: string[];
+  dispose(): Promise<void>;
+}
+
+export async function registryCredentials(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials> {
+  const username = env.REGISTRY_USERNAME;
+  const password = env.REGISTRY_PASSWORD;
+  if (!username && !password) return { env: { ...env }, secrets: [], dispose: async () => undefined };
+  if (!username || !password) {
+    throw new Error('set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'pipeline-auth-'));
+  const config = join(dir, 'config.json');
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  await writeFile(config, JSON.stringify({ auths: { [registry]: { auth } } }), { mode: 0o600 });
+  return {
+    env: { ...env, DOCKER_CONFIG: dir },
+    helmRegistryConfig: config,
+    secrets: [password, auth],
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,68 @@
+// Runs external tools. Output is captured, secrets are scrubbed from anything we print or throw,
+// and a failure says which command failed and what it said.
+import { spawn } from 'node:child_process';
+
+export class CommandError extends Error {
+  override name = 'CommandError';
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin (e.g. a password for --password-stdin). */
+  input?: string;
+  /** Values that must never appear in printed output or errors. */
+  secrets?: readonly string[];
+  /** Stream the child's output to ours (scrubbed) as it arrives. */
+  echo?: boolean;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+/** Runs a command to completion; rejects with a CommandError carrying its (scrubbed) output. */
+export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const secrets = options.secrets ?? [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (options.echo) process.stdout.write(redact(d.toString(), secrets));
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (options.echo) process.stderr.write(redact(d.toString(), secrets));
+    });
+    child.on('error', (err) => reject(new CommandError(`could not start ${command}: ${err.message}`, null, '')));
+    child.on('close', (code) => {
+      const result = { stdout: redact(stdout, secrets), stderr: redact(stderr, secrets) };
+      if (code === 0) return resolve(result);
+      const name = command.split('/').pop();
+      const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-12).join('\n');
+      reject(new CommandError(`${name} ${args[0] ?? ''} failed (exit ${code}): ${said}`, code, `${result.stdout}${result.stderr}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}

@@ -1,0 +1,62 @@
+// Step 3: the app image as an OCI layout: for each wanted platform of the base, the base layers
+// plus the app layers, with the shared image settings; then an index over the platforms.
+import { join } from 'node:path';
+import {
+  appImageConfig,
+  appImageSettings,
+  imageIndex,
+  imageManifest,
+  releaseAnnotations,
+  selectPlatforms,
+} from '../../../ci/src/core/image-config.js';
+import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '../../../ci/src/core/oci.js';
+import type { StepContext } from '../context.js';
+import { OciLayout } from '../oci/layout.js';
+import { noted, type Noted } from '../progress.js';
+import { appLayers } from './app-layers.js';
+import type { BaseImage } from './base-image.js';
+
+export interface BuiltImage {
+  layout: OciLayout;
+  /** The image index: its digest is the image's digest. */
+  index: Descriptor;
+  platforms: string[];
+}
+
+async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
+  if (isIndex(base.top)) return selectPlatforms(await base.layout.readJson<ImageIndex>(base.top.digest));
+  const manifest = await base.layout.readJson<ImageManifest>(base.top.digest);
+  const config = await base.layout.readJson<ImageConfig>(manifest.config.digest);
+  return [{ ...base.top, platform: { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) } }];
+}
+
+export async function assembleImage(ctx: StepContext, base: BaseImage, commitTime: number): Promise<Noted<BuiltImage>> {
+  const work = join(ctx.out.work, 'image');
+  const layout = await OciLayout.create(join(work, 'layout'));
+  const layers = await appLayers(ctx, work, commitTime);
+  for (const l of layers) await layout.adoptFile(l.path, l.descriptor.digest);
+
+  const annotations = releaseAnnotations(ctx.release);
+  const wanted = await basePlatformManifests(base);
+  const firstConfig = await base.layout.readJson<ImageManifest>(wanted[0]!.digest).then((m) => base.layout.readJson<ImageConfig>(m.config.digest));
+  const settings = appImageSettings(ctx.release, firstConfig.config?.Entrypoint);
+
+  const manifests: Descriptor[] = [];
+  for (const platformManifest of wanted) {
+    const manifest = await base.layout.readJson<ImageManifest>(platformManifest.digest);
+    const config = await base.layout.readJson<ImageConfig>(manifest.config.digest);
+    for (const l of manifest.layers) await layout.takeBlob(base.layout, l.digest);
+    const configDesc = await layout.putJson(MediaType.config, appImageConfig(config, settings, layers, ctx.release.created));
+    const ours = imageManifest(configDesc, manifest.layers, layers, {
+      ...annotations,
+      'org.opencontainers.image.base.name': base.ref.split('@')[0]!,
+      'org.opencontainers.image.base.digest': platformManifest.digest,
+    });
+    const desc = await layout.putJson(MediaType.manifest, ours);
+    manifests.push({ ...desc, platform: platformManifest.platform! });
+  }
+  const index = await layout.putJson(MediaType.index, imageIndex(manifests, annotations));
+  await layout.writeIndex([index]);
+  const platforms = manifests.map((m) => platformString(m.platform!));
+  return noted({ layout, index, platforms }, `${index.digest.slice(0, 19)}… ${platforms.join(', ')}`);
+}

@@ -1,0 +1,29 @@
+// Step 5a: push the image layout with crane. crane skips blobs the registry has, retries 5xx and
+// resets, and writes the index (and its tag) only after every blob and child manifest is in.
+import { repositoryIn, pinned } from '../../../ci/src/core/reference.js';
+import type { StepContext } from '../context.js';
+import { run } from '../exec.js';
+import { noted, type Noted } from '../progress.js';
+import { tool } from '../tools.js';
+import type { BuiltImage } from './assemble-image.js';
+import { digestFromCraneOutput } from './base-image.js';
+
+export const IMAGE_NAME = 'koa-service';
+
+/** OCI tags allow [A-Za-z0-9_.-]: SemVer's "+" becomes "_", as helm does. */
+export function versionTag(version: string): string {
+  return version.replace(/\+/g, '_');
+}
+
+export async function publishImage(ctx: StepContext, image: BuiltImage): Promise<Noted<string>> {
+  const repository = repositoryIn(ctx.target, IMAGE_NAME);
+  const { stdout } = await run(tool('crane'), ['push', image.layout.dir, `${repository}:${versionTag(ctx.release.version)}`], {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+  }).catch((err: Error) => {
+    throw new Error(`pushing the image to ${repository} failed; nothing was tagged; rerun to resume (blobs already pushed are kept): ${err.message}`);
+  });
+  const digest = digestFromCraneOutput(stdout);
+  if (digest !== image.index.digest) throw new Error(`registry stored ${digest}, but the image built is ${image.index.digest}`);
+  return noted(pinned(repository, digest), repository);
+}

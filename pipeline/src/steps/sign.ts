@@ -1,0 +1,25 @@
+// Step 6: sign the image and the chart by digest with the real cosign (legacy .sig format, which
+// cosign v2 and v3 both verify). An artifact that already verifies under the same policy is not
+// signed again, so reruns add nothing.
+import { cosignSignArgs } from '../../../ci/src/core/cosign-args.js';
+import type { StepContext } from '../context.js';
+import { run } from '../exec.js';
+import type { SigningSetup } from '../keys.js';
+import { noted, type Noted } from '../progress.js';
+import { tool } from '../tools.js';
+import { cosignVerify } from './verify.js';
+
+export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly string[]): Promise<Noted<void>> {
+  const env = { ...ctx.toolEnv, ...signing.env };
+  const secrets = [...ctx.secrets, ...signing.secrets];
+  let signed = 0;
+  for (const ref of refs) {
+    const already = await cosignVerify(ctx, signing.policy, ref).then(() => true, () => false);
+    if (already) continue;
+    await run(tool('cosign'), cosignSignArgs(ref, signing.signer), { env, secrets }).catch((err: Error) => {
+      throw new Error(`signing ${ref} failed: ${err.message}`);
+    });
+    signed++;
+  }
+  return noted(undefined, signed === 0 ? 'cached: both already signed by this signer' : `${signed} signed`);
+}

@@ -1,0 +1,17 @@
+// Step 2: run the service's test suite against the real server.
+import { join } from 'node:path';
+import { hashInputs } from '../cache.js';
+import type { StepContext } from '../context.js';
+import { run } from '../exec.js';
+import { noted, type Noted } from '../progress.js';
+import { APP_BUILD_INPUTS } from './build-app.js';
+
+export async function testApp(ctx: StepContext): Promise<Noted<void>> {
+  const key = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/test', 'vitest.config.ts']);
+  if (await ctx.cache.hit('test', key)) return noted(undefined, 'cached: passed on these sources');
+  const vitest = join(ctx.root, 'node_modules', 'vitest', 'vitest.mjs');
+  const { stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], { cwd: ctx.root, env: { ...process.env, CI: '1' } });
+  await ctx.cache.record('test', key);
+  const summary = stdout.match(/Tests\s+(.+)/)?.[1]?.replace(/\x1b\[[0-9;]*m/g, '').trim();
+  return noted(undefined, summary ?? 'passed');
+}
