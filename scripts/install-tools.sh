@@ -6,7 +6,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="$root/.tools/bin"
+bin="${PIPELINE_TOOLS_DIR:-$root/.tools/bin}"
 lock="$root/tools.lock"
 mkdir -p "$bin"
 
@@ -33,7 +33,6 @@ while read -r name pkg version; do
   wanted "$name" || continue
   stamp="$bin/.$name.version"
   if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pkg@$version" ]; then
-    echo "tools: $name $version already installed"
     continue
   fi
   echo "tools: installing $name $version ($pkg)"
@@ -48,4 +47,5 @@ while read -r name pkg version; do
   fi
   rm -rf "$tmp"
 done < "$lock"
+[ $status -eq 0 ] && echo "tools: $(grep -cvE '^\s*(#|$)' "$lock") pinned tools ready in $bin"
 exit $status

@@ -2,7 +2,7 @@
 // password), or the user's key / certificate given by path. Passwords come from COSIGN_PASSWORD.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509.js';
 import type { Policy, Signer } from '../../ci/src/core/cosign-args.js';
 import { run } from './exec.js';
 import { exists } from './oci/layout.js';
@@ -33,7 +33,7 @@ const ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 
 /** The identity (URI or email SAN) and OIDC issuer a Fulcio-style certificate carries. */
 export function certificateIdentity(pem: string): { identity: string; issuer: string; notAfter: Date } {
-  const cert = new X509Certificate(pem);
+  const cert = new x509.X509Certificate(pem);
   const san = cert.getExtension('2.5.29.17') as unknown as { names?: { items: Array<{ type: string; value: string }> } } | null;
   const names = san?.names?.items ?? [];
   const identity = names.find((n) => n.type === 'url')?.value ?? names.find((n) => n.type === 'email')?.value;

@@ -12,11 +12,20 @@ export interface ChartStamp {
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
-export function stampChartYaml(text: string, stamp: Pick<ChartStamp, 'version' | 'appVersion'>): string {
+/**
+ * Chart.yaml for a release: version and appVersion, and, when given, the source repository (home,
+ * sources) and the git revision as an annotation (helm copies annotations into the OCI manifest).
+ */
+export function stampChartYaml(text: string, stamp: Pick<ChartStamp, 'version' | 'appVersion'> & { source?: string; revision?: string }): string {
   if (!SEMVER.test(stamp.version)) throw new Error(`chart version "${stamp.version}" is not SemVer 2`);
   const doc = parseDocument(text);
   doc.set('version', stamp.version);
   doc.set('appVersion', stamp.appVersion);
+  if (stamp.source) {
+    doc.set('home', stamp.source);
+    doc.set('sources', doc.createNode([stamp.source], { flow: false }));
+  }
+  if (stamp.revision) doc.setIn(['annotations', 'org.opencontainers.image.revision'], stamp.revision);
   return doc.toString();
 }
 
@@ -28,8 +37,9 @@ export function stampValuesYaml(text: string, stamp: Pick<ChartStamp, 'imageRepo
     throw new ReferenceError(`image repository "${stamp.imageRepository}" must not carry a tag or digest`);
   }
   const doc = parseDocument(text);
-  doc.setIn(['image', 'repository'], stamp.imageRepository);
-  doc.setIn(['image', 'digest'], stamp.imageDigest);
+  // New plain scalars: the placeholders' quoting ("") is not carried over to the real values.
+  doc.setIn(['image', 'repository'], doc.createNode(stamp.imageRepository));
+  doc.setIn(['image', 'digest'], doc.createNode(stamp.imageDigest));
   return doc.toString();
 }
 

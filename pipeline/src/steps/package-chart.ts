@@ -1,6 +1,6 @@
 // Step 4: package the chart with this release's version and the image's repository and digest
-// written in, every file's mtime set to the commit time so helm's tarball is reproducible, then
-// lint it with the real helm.
+// written in, then lint it with the real helm. Every file's mtime (and the archive's, which helm
+// push writes into the manifest as its creation time) is the commit time: same commit, same digest.
 import { cp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stampChartYaml, stampValuesYaml } from '../../../ci/src/core/chart-package.js';
@@ -39,7 +39,7 @@ export async function packageChart(ctx: StepContext, imageRef: string, commitTim
   const chartYaml = join(staged, 'Chart.yaml');
   const valuesYaml = join(staged, 'values.yaml');
   const version = ctx.release.version;
-  await writeFile(chartYaml, stampChartYaml(await readFile(chartYaml, 'utf8'), { version, appVersion: version }));
+  await writeFile(chartYaml, stampChartYaml(await readFile(chartYaml, 'utf8'), { version, appVersion: version, source: ctx.release.source, revision: ctx.release.revision }));
   await writeFile(valuesYaml, stampValuesYaml(await readFile(valuesYaml, 'utf8'), { imageRepository: repositoryOf(image), imageDigest: image.digest }));
   await setTimes(staged, commitTime);
 
@@ -49,5 +49,7 @@ export async function packageChart(ctx: StepContext, imageRef: string, commitTim
   const out = join(work, 'package');
   await run(tool('helm'), helmPackageArgs(staged, out), { env: ctx.toolEnv });
   const path = join(out, `${CHART_NAME}-${version}.tgz`);
+  // helm push stamps the archive's mtime into the manifest (org.opencontainers.image.created).
+  await utimes(path, commitTime, commitTime);
   return noted({ path, name: CHART_NAME, version }, `${CHART_NAME}-${version}.tgz`);
 }
