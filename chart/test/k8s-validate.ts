@@ -16,7 +16,7 @@ const models: Record<string, new (data: any) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
 };
 
-export function validateManifest(object: { apiVersion?: string; kind?: string }): void {
+export function validateManifest(object: { apiVersion?: string; kind?: string; [field: string]: unknown }): void {
   const Model = models[`${object.apiVersion}/${object.kind}`];
   if (!Model) throw new Error(`no schema for ${object.apiVersion}/${object.kind}`);
   new Model(object).validate();

@@ -59,7 +59,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       const result = { stdout: redact(stdout, secrets), stderr: redact(stderr, secrets) };
       if (code === 0) return resolve(result);
       const name = command.split('/').pop();
-      const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-12).join('\n');
+      const said = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join('\n').split('\n').slice(-12).join('\n');
       reject(new CommandError(`${name} ${args[0] ?? ''} failed (exit ${code}): ${said}`, code, `${result.stdout}${result.stderr}`));
     });
     child.stdin.on('error', () => undefined);

@@ -3,7 +3,7 @@
 // pipeline run fully offline (and the tests run what they build); real releases use a pinned
 // distroless/slim Node image instead (see ci/src/images.ts).
 import { createHash } from 'node:crypto';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '../../../ci/src/core/oci.js';
 import { run } from '../exec.js';
@@ -51,7 +51,9 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     // not built yet
   }
 
-  const layout = await OciLayout.create(dir);
+  // Built aside and renamed into place, so concurrent runs never see half a cache entry.
+  const partial = `${dir}.partial-${process.pid}`;
+  const layout = await OciLayout.create(partial);
   const libs = parseLdd((await run('ldd', [node])).stdout);
   const entries: LayerEntry[] = [
     { type: 'file-from', path: 'usr/local/bin/node', source: node, mode: 0o755 },
@@ -63,7 +65,7 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     { type: 'directory', path: 'home/nonroot' },
     { type: 'directory', path: 'tmp' },
   ];
-  const tmp = join(dir, 'layer.tmp');
+  const tmp = join(partial, 'layer.tmp');
   const layer = await writeLayer(entries, tmp, { uid: 0, gid: 0, mtime: 0 });
   await layout.adoptFile(tmp, layer.digest);
 
@@ -95,5 +97,8 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     manifests: [{ ...manifestDesc, platform: { architecture: arch, os: 'linux' } }],
   });
   await layout.writeIndex([indexDesc]);
-  return { layout, index: indexDesc, platform: `linux/${arch}` };
+  await rename(partial, dir).catch(async () => {
+    await rm(partial, { recursive: true, force: true }); // another run finished first: same content
+  });
+  return { layout: new OciLayout(dir), index: indexDesc, platform: `linux/${arch}` };
 }

@@ -1,5 +1,5 @@
 // Step 3b: the app's layers: production node_modules (changes rarely) and dist/ + package.json.
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_DIR, APP_UID, type LayerInfo } from '../../../ci/src/core/image-config.js';
 import { MediaType } from '../../../ci/src/core/oci.js';
@@ -16,14 +16,13 @@ async function productionModules(ctx: StepContext): Promise<string> {
   const key = (await hashInputs(ctx.root, ['app/package.json', 'app/package-lock.json'])).slice(0, 24);
   const dir = join(ctx.out.cache, `prod-modules-${key}`);
   if (await exists(join(dir, 'node_modules'))) return join(dir, 'node_modules');
-  const tmp = `${dir}.partial`;
+  const tmp = `${dir}.partial-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   for (const f of ['package.json', 'package-lock.json']) await cp(join(ctx.root, 'app', f), join(tmp, f));
-  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: tmp });
-  await rm(dir, { recursive: true, force: true });
-  await cp(tmp, dir, { recursive: true, verbatimSymlinks: true });
-  await rm(tmp, { recursive: true, force: true });
+  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp });
+  // Renamed into place: concurrent runs never see half an install (the loser's copy is dropped).
+  await rename(tmp, dir).catch(() => rm(tmp, { recursive: true, force: true }));
   return join(dir, 'node_modules');
 }
 

@@ -44,7 +44,7 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
   const cached = new OciLayout(dir);
   const top = await cached.readIndex().then((i) => i.manifests[0], () => undefined);
   if (top?.digest === ref.digest) return noted({ ref: base, layout: cached, top }, 'cached');
-  const tmp = `${dir}.partial`;
+  const tmp = `${dir}.partial-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await run(tool('crane'), ['pull', '--format=oci', base, tmp], { env: ctx.toolEnv, secrets: ctx.secrets }).catch((err: Error) => {
     throw new Error(`could not pull the base image ${base}: ${err.message}`);

@@ -1,0 +1,58 @@
+// Shared test fixtures: free ports, throwaway output folders (with one shared cache, so the host
+// base image and production node_modules are built once per machine), and real registries.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
+import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+
+export const SHARED_CACHE = join(tmpdir(), 'signed-release-pipeline-test-cache');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export async function tempOut(label: string): Promise<OutPaths> {
+  const root = await mkdtemp(join(tmpdir(), `pipeline-${label}-`));
+  return { ...outPaths(root), cache: SHARED_CACHE };
+}
+
+export async function testRegistry(label: string, htpasswd?: string): Promise<LocalRegistry & { storage: string }> {
+  const storage = await mkdtemp(join(tmpdir(), `registry-${label}-`));
+  const registry = await startLocalRegistry({ storageDir: storage, port: await freePort(), ...(htpasswd ? { htpasswd } : {}) });
+  return { ...registry, storage };
+}
+
+export async function readSummary(out: OutPaths): Promise<ReleaseSummary> {
+  return JSON.parse(await readFile(out.release, 'utf8')) as ReleaseSummary;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run pipeline`'s entry point (or another CLI under pipeline/src) as a real process. */
+export async function runCli(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'pipeline', 'src', script), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}

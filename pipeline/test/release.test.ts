@@ -1,0 +1,155 @@
+// The whole pipeline against a real registry with the real crane, helm and cosign (v3 and v2):
+// what it publishes, that it verifies, that it is reproducible, and that the image runs.
+import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { run } from '../src/exec.js';
+import { runPipeline } from '../src/pipeline.js';
+import type { OutPaths } from '../src/paths.js';
+import { Progress } from '../src/progress.js';
+import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import { tool } from '../src/tools.js';
+import { freePort, readSummary, tempOut } from './fixtures.js';
+import { runImage } from './run-image.js';
+
+let out: OutPaths;
+let port: number;
+let env: NodeJS.ProcessEnv;
+let first: ReleaseSummary;
+let firstLog: string[];
+let served: LocalRegistry;
+
+const DIGEST_REF = /^127\.0\.0\.1:\d+\/[a-z0-9/-]+@sha256:[a-f0-9]{64}$/;
+
+beforeAll(async () => {
+  out = await tempOut('release');
+  port = await freePort();
+  env = { ...process.env, PIPELINE_REGISTRY_PORT: String(port) };
+  firstLog = [];
+  first = (await runPipeline({ skipTests: false, json: false, help: false }, { out, env, progress: new Progress((l) => firstLog.push(l)) })).summary;
+  // What `npm run registry` does: serve the same storage again, so release.json keeps working.
+  served = await startLocalRegistry({ storageDir: out.registry, port });
+}, 300_000);
+
+afterAll(async () => {
+  await served?.stop();
+});
+
+/** A PATH where `cosign` is the given major, so the summary's commands run unchanged. */
+async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
+  await mkdir(dir, { recursive: true });
+  await symlink(tool(binary), join(dir, 'cosign'));
+  return `${dir}:${process.env.PATH}`;
+}
+
+describe('a release from a fresh output folder', () => {
+  it('ran every step, in order', () => {
+    const steps = firstLog.filter((l) => l.startsWith('✔')).map((l) => l.split(' ')[1]);
+    expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'verify']);
+  });
+
+  it('writes release.json with digest-only references', async () => {
+    expect(await readSummary(out)).toEqual(first);
+    expect(first.image.ref).toMatch(DIGEST_REF);
+    expect(first.chart.ref).toMatch(DIGEST_REF);
+    expect(first.image.ref).toBe(`127.0.0.1:${port}/koa-service@${first.image.digest}`);
+    expect(first.chart.ref).toBe(`127.0.0.1:${port}/charts/koa-service@${first.chart.digest}`);
+    expect(first.image.platforms).toEqual([`linux/${process.arch === 'x64' ? 'amd64' : 'arm64'}`]);
+    expect(first.image.base).toMatch(/^127\.0\.0\.1:\d+\/base\/node-host@sha256:[a-f0-9]{64}$/);
+    expect(first.chart.version).toBe(first.version);
+    expect(first.signing).toEqual({ kind: 'key', publicKey: join(out.keys, 'cosign.pub') });
+    expect(first.revision).toMatch(/^[a-f0-9]{40}$/);
+  });
+
+  it('stopped its registry at the end', () => {
+    // `served` answers now only because the test started it again on the same port.
+    expect(served.address).toBe(`127.0.0.1:${port}`);
+  });
+
+  for (const binary of ['cosign', 'cosign-v2'] as const) {
+    it(`both signatures verify with ${binary} using the printed commands unchanged`, async () => {
+      const PATH = await pathWithCosign(binary);
+      for (const command of [first.verify.image, first.verify.chart]) {
+        expect(command.startsWith('cosign verify ')).toBe(true);
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH } });
+        const payload = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ critical: { image: { 'docker-manifest-digest': string } } }>;
+        expect(payload.map((p) => p.critical.image['docker-manifest-digest'])).toContain(command.split('@').pop());
+      }
+    });
+  }
+
+  it('the chart pulls by digest, lints, and deploys exactly the image built', async () => {
+    const dest = await mkdtemp(join(tmpdir(), 'pulled-'));
+    await run(tool('helm'), ['pull', `oci://${first.chart.ref}`, '--destination', dest, '--plain-http']);
+    const pulled = await readdir(dest);
+    expect(pulled).toEqual([`koa-service@${first.chart.digest.replace(':', '-')}.tgz`]);
+    const tgz = join(dest, pulled[0]!);
+    await run(tool('helm'), ['lint', '--strict', tgz]);
+    const { stdout } = await run(tool('helm'), ['template', 'r', tgz]);
+    const images = [...stdout.matchAll(/image: "([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(images)).toEqual(new Set([first.image.ref]));
+    const { stdout: chartYaml } = await run(tool('helm'), ['show', 'chart', tgz]);
+    expect(chartYaml).toContain(`org.opencontainers.image.revision: ${first.revision}`);
+  });
+
+  it('the image manifest carries the release annotations and runs as 65532', async () => {
+    const index = JSON.parse((await run(tool('crane'), ['manifest', first.image.ref])).stdout) as { annotations: Record<string, string> };
+    expect(index.annotations).toMatchObject({
+      'org.opencontainers.image.revision': first.revision,
+      'org.opencontainers.image.version': first.version,
+      'org.opencontainers.image.title': 'koa-service',
+    });
+    const config = JSON.parse((await run(tool('crane'), ['config', first.image.ref])).stdout) as { config: { User: string; Env: string[] } };
+    expect(config.config.User).toBe('65532:65532');
+    expect(config.config.Env).toContain('NODE_ENV=production');
+  });
+
+  it('the published image runs (unshare + chroot, uid 65532) and reports its own digest', async () => {
+    const image = await runImage(first.image.ref, { IMAGE_DIGEST: first.image.digest }, await freePort());
+    try {
+      const health = await fetch(`${image.url}/healthz`);
+      expect(health.status).toBe(200);
+      const info = (await (await fetch(`${image.url}/`)).json()) as Record<string, string>;
+      expect(info).toEqual({ service: 'koa-service', version: first.version, revision: first.revision, imageDigest: first.image.digest });
+    } finally {
+      expect(await image.stop()).toBe(0);
+    }
+  });
+});
+
+describe('a rerun of the same commit', () => {
+  let second: ReleaseSummary;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    const fresh = await tempOut('rerun'); // a different output folder: nothing reused but the shared cache
+    second = (
+      await runPipeline({ skipTests: true, json: false, help: false }, { out: { ...fresh, registry: out.registry, keys: out.keys }, env, progress: new Progress((l) => log.push(l)) })
+    ).summary;
+  }, 300_000);
+
+  it('gives byte-identical image and chart digests', () => {
+    expect(second.image.digest).toBe(first.image.digest);
+    expect(second.chart.digest).toBe(first.chart.digest);
+  });
+
+  it('does not sign again what already verifies', () => {
+    expect(log.find((l) => l.startsWith('✔ sign'))).toContain('cached: both already signed');
+  });
+
+  it('the signature manifest holds one signature per artifact', async () => {
+    for (const digest of [first.image.digest, first.chart.digest]) {
+      const repo = digest === first.image.digest ? first.image.repository : first.chart.repository;
+      const sig = JSON.parse((await run(tool('crane'), ['manifest', `${repo}:${digest.replace(':', '-')}.sig`])).stdout) as { layers: unknown[] };
+      expect(sig.layers).toHaveLength(1);
+    }
+  });
+
+  it('release.json is rewritten with the same content', async () => {
+    const again = JSON.parse(await readFile(join(out.root, 'release.json'), 'utf8')) as ReleaseSummary;
+    expect(again.image.ref).toBe(second.image.ref);
+  });
+});
