@@ -19,9 +19,8 @@ import { assembleImage } from './steps/assemble-image.js';
 import { HOST_BASE, resolveBaseImage } from './steps/base-image.js';
 import { buildApp } from './steps/build-app.js';
 import { packageChart } from './steps/package-chart.js';
-import { IMAGE_NAME } from './steps/publish-image.js';
 import { publishChart } from './steps/publish-chart.js';
-import { publishImage } from './steps/publish-image.js';
+import { IMAGE_NAME, publishImage, tagImage } from './steps/publish-image.js';
 import { signArtifacts } from './steps/sign.js';
 import { testApp } from './steps/test-app.js';
 import { verifyArtifacts } from './steps/verify.js';
@@ -88,6 +87,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const chartRef = await progress.step('publish chart', () => publishChart(ctx, chart));
     await progress.step('sign', () => signArtifacts(ctx, signing, [imageRef, chartRef]));
     await progress.step('verify', () => verifyArtifacts(ctx, signing.policy, [imageRef, chartRef]));
+    await progress.step('tag', () => tagImage(ctx, imageRef));
 
     const [chartRepository, chartDigest] = chartRef.split('@') as [string, string];
     const summary = releaseSummary({

@@ -48,7 +48,7 @@ async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
 describe('a release from a fresh output folder', () => {
   it('ran every step, in order', () => {
     const steps = firstLog.filter((l) => l.startsWith('✔')).map((l) => l.split(' ')[1]);
-    expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'verify']);
+    expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'verify', 'tag']);
   });
 
   it('writes release.json with digest-only references', async () => {

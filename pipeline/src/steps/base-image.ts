@@ -9,6 +9,7 @@ import { run } from '../exec.js';
 import { hostBaseImage } from '../oci/host-base.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
+import { withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 
 export interface BaseImage {
@@ -33,7 +34,10 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
     const host = await hostBaseImage(ctx.out.cache);
     const repository = repositoryIn(ctx.target, 'base/node-host');
     const tag = `node-${process.version.replace(/^v/, '')}`;
-    const { stdout } = await run(tool('crane'), ['push', host.layout.dir, `${repository}:${tag}`], { env: ctx.toolEnv, secrets: ctx.secrets });
+    const push = () => run(tool('crane'), ['push', host.layout.dir, `${repository}:${tag}`], { env: ctx.toolEnv, secrets: ctx.secrets });
+    const { stdout } = await withRetry(push).catch((err: Error) => {
+      throw new Error(`pushing the host base image to ${repository} failed; rerun to resume: ${err.message}`);
+    });
     const digest = digestFromCraneOutput(stdout);
     if (digest !== host.index.digest) throw new Error(`pushed host base digest ${digest} differs from the built one ${host.index.digest}`);
     return noted({ ref: pinned(repository, digest), layout: host.layout, top: host.index }, `host node ${process.version}, ${host.platform}`);

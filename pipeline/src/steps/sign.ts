@@ -6,6 +6,7 @@ import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
 import { noted, type Noted } from '../progress.js';
+import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignVerify } from './verify.js';
 
@@ -16,7 +17,8 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
   for (const ref of refs) {
     const already = await cosignVerify(ctx, signing.policy, ref).then(() => true, () => false);
     if (already) continue;
-    await run(tool('cosign'), cosignSignArgs(ref, signing.signer), { env, secrets }).catch((err: Error) => {
+    const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer), { env, secrets });
+    await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new Error(`signing ${ref} failed: ${err.message}`);
     });
     signed++;
