@@ -18,7 +18,7 @@ export function outPaths(root = process.env.PIPELINE_OUT_DIR ?? join(projectRoot
     root,
     registry: join(root, 'registry'),
     keys: join(root, 'keys'),
-    cache: join(root, 'cache'),
+    cache: process.env.PIPELINE_CACHE_DIR ?? join(root, 'cache'),
     work: join(root, 'work'),
     release: join(root, 'release.json'),
   };

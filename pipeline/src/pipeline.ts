@@ -14,6 +14,7 @@ import { signingSetup } from './keys.js';
 import type { PipelineOptions } from './options.js';
 import { outPaths, projectRoot, type OutPaths } from './paths.js';
 import { Progress } from './progress.js';
+import { checkRegistryReachable } from './registry/preflight.js';
 import { defaultRegistryPort, startLocalRegistry, type LocalRegistry } from './registry/local-registry.js';
 import { assembleImage } from './steps/assemble-image.js';
 import { HOST_BASE, resolveBaseImage } from './steps/base-image.js';
@@ -48,6 +49,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
   let target: RegistryTarget;
   if (options.registry) {
     target = parseRegistryTarget(options.registry);
+    await progress.step('registry', async () => checkRegistryReachable(target.registry));
   } else {
     registry = await progress.step('registry', async () =>
       startLocalRegistry({ storageDir: out.registry, port: defaultRegistryPort(env), log: (l) => progress.info(l) }),

@@ -10,6 +10,7 @@ import { hostBaseImage } from '../oci/host-base.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
 import { withRetry } from '../retry.js';
+import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
 
 export interface BaseImage {
@@ -36,7 +37,7 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
     const tag = `node-${process.version.replace(/^v/, '')}`;
     const push = () => run(tool('crane'), ['push', host.layout.dir, `${repository}:${tag}`], { env: ctx.toolEnv, secrets: ctx.secrets });
     const { stdout } = await withRetry(push).catch((err: Error) => {
-      throw new Error(`pushing the host base image to ${repository} failed; rerun to resume: ${err.message}`);
+      throw new Error(`pushing the host base image to ${repository} failed; rerun to resume: ${explainRegistryError(err.message, ctx.target.registry)}`);
     });
     const digest = digestFromCraneOutput(stdout);
     if (digest !== host.index.digest) throw new Error(`pushed host base digest ${digest} differs from the built one ${host.index.digest}`);
@@ -51,7 +52,7 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
   const tmp = `${dir}.partial-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await run(tool('crane'), ['pull', '--format=oci', base, tmp], { env: ctx.toolEnv, secrets: ctx.secrets }).catch((err: Error) => {
-    throw new Error(`could not pull the base image ${base}: ${err.message}`);
+    throw new Error(`could not pull the base image ${base}: ${explainRegistryError(err.message, ref.registry)}`);
   });
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);

@@ -6,6 +6,7 @@ import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
+import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
 import type { BuiltImage } from './assemble-image.js';
 import { digestFromCraneOutput } from './base-image.js';
@@ -21,7 +22,7 @@ export async function publishImage(ctx: StepContext, image: BuiltImage): Promise
   const repository = repositoryIn(ctx.target, IMAGE_NAME);
   const push = () => run(tool('crane'), ['push', image.layout.dir, pinned(repository, image.index.digest)], { env: ctx.toolEnv, secrets: ctx.secrets });
   const { stdout } = await withRetry(push, { onRetry: (n, err) => ctx.progress.info(`push attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
-    throw new Error(`pushing the image to ${repository} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${err.message}`);
+    throw new Error(`pushing the image to ${repository} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err.message, ctx.target.registry)}`);
   });
   const digest = digestFromCraneOutput(stdout);
   if (digest !== image.index.digest) throw new Error(`registry stored ${digest}, but the image built is ${image.index.digest}`);
