@@ -2,27 +2,48 @@
 import { cosignVerifyArgs, type Policy } from '../../../ci/src/core/cosign-args.js';
 import { parseDigestReference } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
+import { CommandError, run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { tool, type ToolName } from '../tools.js';
 
 interface SimpleSigning {
   critical?: { image?: { 'docker-manifest-digest'?: string } };
+  optional?: { Subject?: string; Issuer?: string } | null;
 }
 
-/** Runs `cosign verify`; resolves with the number of valid signatures for exactly this digest. */
+export interface Verified {
+  /** Valid signatures over exactly this digest. */
+  count: number;
+  /** Who signed, as cosign established it. */
+  signer: string;
+}
+
+/** Runs `cosign verify`; resolves when a valid signature covers exactly this digest. */
 export async function cosignVerify(
   ctx: Pick<StepContext, 'toolEnv' | 'secrets'>,
   policy: Policy,
   ref: string,
   binary: ToolName = 'cosign',
-): Promise<number> {
+): Promise<Verified> {
   const { digest } = parseDigestReference(ref);
   const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy), { env: ctx.toolEnv, secrets: ctx.secrets });
   const payloads = JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('[')).pop() ?? '[]') as SimpleSigning[];
-  const matching = payloads.filter((p) => p.critical?.image?.['docker-manifest-digest'] === digest).length;
-  if (matching === 0) throw new Error(`cosign verified no signature for ${digest}`);
-  return matching;
+  const matching = payloads.filter((p) => p.critical?.image?.['docker-manifest-digest'] === digest);
+  if (matching.length === 0) throw new Error(`cosign verified no signature for ${digest}`);
+  const subject = matching.find((p) => p.optional?.Subject)?.optional;
+  const signer =
+    policy.kind === 'key'
+      ? `key ${policy.publicKeyPath}`
+      : `${subject?.Subject ?? policy.identity ?? policy.identityRegexp} (${subject?.Issuer ?? policy.issuer})`;
+  return { count: matching.length, signer };
+}
+
+/** The line of a cosign failure that says why ("Error: no matching signatures: …"). */
+export function cosignReason(err: unknown): string {
+  const text = err instanceof CommandError ? err.output : err instanceof Error ? err.message : String(err);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => l.startsWith('Error:')) ?? lines[lines.length - 1] ?? 'verification failed';
+  return line.replace(/^Error:\s*/, '').replace(/^main\.go:\d+: error during command execution:\s*/, '');
 }
 
 export async function verifyArtifacts(ctx: StepContext, policy: Policy, refs: readonly string[]): Promise<Noted<void>> {

@@ -1,0 +1,49 @@
+// The verdict of verifying a release from its chart: data, and the tree printed for people. Pure.
+
+export interface ArtifactVerdict {
+  ref: string;
+  verified: boolean;
+  /** Why it failed, in one line. */
+  reason?: string;
+  /** Who signed it, as cosign established: "key cosign.pub" or "IDENTITY (ISSUER)". */
+  signer?: string;
+}
+
+export interface ImageVerdict extends ArtifactVerdict {
+  usedBy: string[];
+}
+
+export interface ReleaseVerdict {
+  verified: boolean;
+  chart: ArtifactVerdict;
+  images: ImageVerdict[];
+}
+
+export function releaseVerdict(chart: ArtifactVerdict, images: ImageVerdict[]): ReleaseVerdict {
+  return { verified: chart.verified && images.length > 0 && images.every((i) => i.verified), chart, images };
+}
+
+const mark = (v: ArtifactVerdict) => (v.verified ? `✔ signed by ${v.signer}` : `✘ ${v.reason}`);
+
+export function formatVerdict(v: ReleaseVerdict): string {
+  const lines = [`chart ${v.chart.ref}`, `  ${mark(v.chart)}`];
+  v.images.forEach((img, i) => {
+    const last = i === v.images.length - 1;
+    lines.push(`${last ? '└─' : '├─'} image ${img.ref}`);
+    const pad = last ? '   ' : '│  ';
+    lines.push(`${pad}  ${mark(img)}`);
+    for (const use of img.usedBy) lines.push(`${pad}  used by ${use}`);
+  });
+  if (v.chart.verified && v.images.length === 0) lines.push('└─ (the chart deploys no container image)');
+  lines.push(v.verified ? 'VERIFIED: the chart and every image it deploys are signed as required' : 'NOT VERIFIED');
+  return lines.join('\n');
+}
+
+/** The one line that says what failed first. */
+export function firstFailure(v: ReleaseVerdict): string | undefined {
+  if (!v.chart.verified) return `chart ${v.chart.ref}: ${v.chart.reason}`;
+  const bad = v.images.find((i) => !i.verified);
+  if (bad) return `image ${bad.ref} (${bad.usedBy[0] ?? 'unknown use'}): ${bad.reason}`;
+  if (v.images.length === 0) return 'the chart deploys no container image';
+  return undefined;
+}
