@@ -25,15 +25,20 @@ export type Policy =
       offline?: boolean;
     };
 
-function registryFlags(ref: string): string[] {
+export interface RegistryAccess {
+  /** Reach the registry over plain HTTP (loopback registries always are). */
+  plainHttp?: boolean;
+}
+
+function registryFlags(ref: string, access: RegistryAccess): string[] {
   const { registry } = parseDigestReference(ref);
-  return isLoopbackRegistry(registry) ? ['--allow-http-registry'] : [];
+  return access.plainHttp || isLoopbackRegistry(registry) ? ['--allow-http-registry'] : [];
 }
 
 /** `cosign sign` for cosign v3, by digest only. The key password goes in COSIGN_PASSWORD. */
-export function cosignSignArgs(ref: string, signer: Signer): string[] {
+export function cosignSignArgs(ref: string, signer: Signer, access: RegistryAccess = {}): string[] {
   parseDigestReference(ref, 'the artifact to sign');
-  const common = ['sign', '--yes', '--new-bundle-format=false', ...registryFlags(ref)];
+  const common = ['sign', '--yes', '--new-bundle-format=false', ...registryFlags(ref, access)];
   switch (signer.kind) {
     case 'key':
       return [...common, '--key', signer.keyPath, '--tlog-upload=false', '--use-signing-config=false', ref];
@@ -59,9 +64,9 @@ export function cosignSignArgs(ref: string, signer: Signer): string[] {
 }
 
 /** `cosign verify` (same flags for v2 and v3), by digest only. */
-export function cosignVerifyArgs(ref: string, policy: Policy): string[] {
+export function cosignVerifyArgs(ref: string, policy: Policy, access: RegistryAccess = {}): string[] {
   parseDigestReference(ref, 'the artifact to verify');
-  const common = ['verify', '--output', 'json', ...registryFlags(ref)];
+  const common = ['verify', '--output', 'json', ...registryFlags(ref, access)];
   if (policy.kind === 'key') {
     return [...common, '--key', policy.publicKeyPath, '--insecure-ignore-tlog', ref];
   }

@@ -1,4 +1,5 @@
 // helm argument lists for the chart steps. Pure.
+import type { RegistryAccess } from './cosign-args.js';
 import { isLoopbackRegistry, parseDigestReference, type RegistryTarget } from './reference.js';
 
 export function helmLintArgs(chartDir: string, values: Record<string, string> = {}): string[] {
@@ -14,18 +15,18 @@ export function chartRepositoryUrl(target: RegistryTarget): string {
   return `oci://${[target.registry, target.namespace, 'charts'].filter(Boolean).join('/')}`;
 }
 
-export function helmPushArgs(chartTgz: string, target: RegistryTarget): string[] {
-  return ['push', chartTgz, chartRepositoryUrl(target), ...(isLoopbackRegistry(target.registry) ? ['--plain-http'] : [])];
+export function helmPushArgs(chartTgz: string, target: RegistryTarget, access: RegistryAccess = {}): string[] {
+  return ['push', chartTgz, chartRepositoryUrl(target), ...(access.plainHttp || isLoopbackRegistry(target.registry) ? ['--plain-http'] : [])];
 }
 
 /** `helm pull` of a chart by digest only. */
-export function helmPullArgs(chartRef: string, destination: string): string[] {
+export function helmPullArgs(chartRef: string, destination: string, access: RegistryAccess = {}): string[] {
   const ref = parseDigestReference(chartRef, 'the chart');
   return [
     'pull',
     `oci://${ref.registry}/${ref.repository}@${ref.digest}`,
     '--destination', destination,
-    ...(isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
+    ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
   ];
 }
 
