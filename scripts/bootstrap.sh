@@ -21,3 +21,15 @@ for dir in "$root" "$root/app" "$root/ci"; do
 done
 
 bash "$root/scripts/install-tools.sh"
+
+# Python for the offline policy schema check (policy/validate_kyverno.py), pinned in requirements.txt.
+venv="${PIPELINE_VENV:-$root/.tools/venv}"
+req="$root/policy/requirements.txt"
+stamp="$venv/.requirements-sha256"
+sum=$(sha256sum "$req" | cut -c1-64)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+  echo "bootstrap: python venv for policy checks in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  echo "$sum" > "$stamp"
+fi
