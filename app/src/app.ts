@@ -1,7 +1,6 @@
 // Composes the service from small middleware, in the order a request meets them.
 import Router from '@koa/router';
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from './config.js';
@@ -11,6 +10,7 @@ import { drain } from './middleware/drain.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { httpMetrics } from './middleware/metrics.js';
 import { requestId } from './middleware/request-id.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { echoRoutes } from './routes/echo.js';
 import { healthRoutes } from './routes/health.js';
 import { infoRoutes } from './routes/info.js';
@@ -33,7 +33,7 @@ export function createApp({ config, logger, lifecycle }: AppDeps): Koa<AppState>
   app.use(accessLog(logger));
   app.use(httpMetrics(register));
   app.use(drain(lifecycle));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(errorHandler());
 
   const router = new Router<AppState>();

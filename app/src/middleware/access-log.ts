@@ -6,16 +6,18 @@ import type { AppState } from '../state.js';
 export function accessLog(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
-    ctx.state.log = logger.child({ requestId: ctx.state.requestId });
+    const requestId = ctx.state.requestId;
+    // The child logger is made only if a handler asks for it: most requests never log themselves.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= logger.child({ requestId })), configurable: true, enumerable: true });
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'warn' : 'info';
-      ctx.state.log[level](
-        { method: ctx.method, path: ctx.path, status: ctx.status, durationMs: Math.round(ms * 100) / 100 },
-        'request',
-      );
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, durationMs: Math.round(ms * 100) / 100 }, 'request');
+      }
     }
   };
 }

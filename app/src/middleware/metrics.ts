@@ -18,19 +18,28 @@ export function httpMetrics(register: Registry): Middleware<AppState> {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [register],
   });
+  // One bound child per label combination (bounded: route templates, not paths), so a request
+  // costs a map lookup instead of hashing its labels twice.
+  const series = new Map<string, { count: ReturnType<typeof requests.labels>; observe: ReturnType<typeof duration.labels> }>();
+  const bound = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let s = series.get(key);
+    if (!s) {
+      const labels = { method, route, status };
+      s = { count: requests.labels(labels), observe: duration.labels(labels) };
+      series.set(key, s);
+    }
+    return s;
+  };
   return async (ctx, next) => {
-    const stop = duration.startTimer();
+    const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
       const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      const labels = {
-        method: ctx.method,
-        route: typeof matched === 'string' ? matched : 'unmatched',
-        status: String(ctx.status),
-      };
-      requests.inc(labels);
-      stop(labels);
+      const s = bound(ctx.method, typeof matched === 'string' ? matched : 'unmatched', String(ctx.status));
+      s.count.inc();
+      s.observe.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
 }

@@ -1,5 +1,8 @@
 // Step 3: the app image as an OCI layout: for each wanted platform of the base, the base layers
-// plus the app layers, with the shared image settings; then an index over the platforms.
+// plus the app layers, with the shared image settings; then an index over the platforms. Kept in
+// the cache under a key of everything it is made of, so an unchanged rerun reuses it.
+import { createHash } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   appImageConfig,
@@ -10,10 +13,12 @@ import {
   selectPlatforms,
 } from '../../../ci/src/core/image-config.js';
 import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '../../../ci/src/core/oci.js';
+import { hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
 import { appLayers } from './app-layers.js';
+import { APP_BUILD_INPUTS } from './build-app.js';
 import type { BaseImage } from './base-image.js';
 
 export interface BuiltImage {
@@ -30,9 +35,31 @@ async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
   return [{ ...base.top, platform: { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) } }];
 }
 
+/** What the image is made of: same key, same bytes (the assembly is deterministic). */
+async function imageKey(ctx: StepContext, base: BaseImage, commitTime: number): Promise<string> {
+  const sources = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/package-lock.json']);
+  return createHash('sha256').update(JSON.stringify({ v: 1, base: base.top.digest, sources, release: ctx.release, commitTime })).digest('hex').slice(0, 32);
+}
+
 export async function assembleImage(ctx: StepContext, base: BaseImage, commitTime: number): Promise<Noted<BuiltImage>> {
+  const dir = join(ctx.out.cache, `image-${await imageKey(ctx, base, commitTime)}`);
+  const cached = new OciLayout(dir);
+  const top = await cached.readIndex().then((i) => i.manifests[0], () => undefined);
+  if (top) {
+    const index = await cached.readJson<ImageIndex>(top.digest);
+    const platforms = index.manifests.map((m) => platformString(m.platform!));
+    return noted({ layout: cached, index: top, platforms }, `cached: ${top.digest.slice(0, 19)}… ${platforms.join(', ')}`);
+  }
+  const partial = `${dir}.partial-${process.pid}`;
+  const built = await assemble(ctx, base, commitTime, partial);
+  await rename(partial, dir).catch(() => rm(partial, { recursive: true, force: true }));
+  return noted({ ...built, layout: new OciLayout(dir) }, `${built.index.digest.slice(0, 19)}… ${built.platforms.join(', ')}`);
+}
+
+async function assemble(ctx: StepContext, base: BaseImage, commitTime: number, dir: string): Promise<BuiltImage> {
+  const layout = await OciLayout.create(dir);
   const work = join(ctx.out.work, 'image');
-  const layout = await OciLayout.create(join(work, 'layout'));
+  await mkdir(work, { recursive: true });
   const layers = await appLayers(ctx, work, commitTime);
   for (const l of layers) await layout.adoptFile(l.path, l.descriptor.digest);
 
@@ -57,6 +84,5 @@ export async function assembleImage(ctx: StepContext, base: BaseImage, commitTim
   }
   const index = await layout.putJson(MediaType.index, imageIndex(manifests, annotations));
   await layout.writeIndex([index]);
-  const platforms = manifests.map((m) => platformString(m.platform!));
-  return noted({ layout, index, platforms }, `${index.digest.slice(0, 19)}… ${platforms.join(', ')}`);
+  return { layout, index, platforms: manifests.map((m) => platformString(m.platform!)) };
 }

@@ -1,0 +1,94 @@
+// `npm run bench:app`: the Koa service against a raw node:http server answering the same bytes
+// (and bare Koa in between, to split framework from middleware cost), measured alternately in one session (several rounds), so machine noise hits both alike.
+// Prints req/s and p99 for each and the ratios. Not a test: timings are for reading, not asserting.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort } from '../pipeline/test/fixtures.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+async function start(args: string[], env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  // stdout is drained (as a container runtime would) but not parsed: the log level is the caller's.
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server on ${url} did not answer`);
+}
+
+async function stop(s: Server): Promise<void> {
+  s.child.kill('SIGTERM');
+  await once(s.child, 'exit');
+}
+
+interface Sample {
+  rps: number;
+  p99: number;
+}
+
+async function measure(url: string): Promise<Sample> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 });
+  if (r.errors || r.non2xx) throw new Error(`${url}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+  return { rps: r.requests.average, p99: r.latency.p99 };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main(): Promise<void> {
+  // The real service, built, with its production settings (info logs to a drained pipe).
+  await new Promise<void>((resolve, reject) => {
+    const b = spawn('npm', ['--prefix', 'app', 'run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+    b.once('exit', (code) => (code === 0 ? resolve() : reject(new Error('build failed'))));
+  });
+  const koa = await start(['app/dist/main.js'], { HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' });
+  const raw = await start(['--import', 'tsx', 'bench/raw-server.ts'], {});
+  const bare = await start(['--import', 'tsx', 'app/bench/bare-koa-server.ts'], {});
+  const servers = { koa, bare, raw };
+
+  type Name = keyof typeof servers;
+  const names = Object.keys(servers) as Name[];
+  const results: Record<string, Record<Name, Sample[]>> = {};
+  for (const path of ['/', '/healthz']) {
+    results[path] = { koa: [], bare: [], raw: [] };
+    // Same bytes? Compare bodies once before measuring.
+    const bodies = await Promise.all(names.map((n) => fetch(servers[n].url + path).then((r) => r.text())));
+    if (new Set(bodies).size !== 1) throw new Error(`bodies differ for ${path}: ${bodies.join(' | ')}`);
+    for (const n of names) await measure(servers[n].url + path); // warm-up, discarded
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? names : [...names].reverse();
+      for (const n of order) results[path]![n].push(await measure(servers[n].url + path));
+    }
+  }
+  for (const n of names) await stop(servers[n]);
+
+  console.log(`\n${ROUNDS} rounds × ${DURATION}s, ${CONNECTIONS} connections, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  console.log('koa = the service as shipped (request id, access log, metrics, security headers); bare = Koa + router only');
+  console.log('path      server  req/s (mean)  p99 ms (mean)');
+  for (const [path, r] of Object.entries(results)) {
+    for (const which of names) {
+      console.log(`${path.padEnd(9)} ${which.padEnd(7)} ${mean(r[which].map((s) => s.rps)).toFixed(0).padStart(12)}  ${mean(r[which].map((s) => s.p99)).toFixed(2).padStart(13)}`);
+    }
+    const rps = mean(r.koa.map((s) => s.rps)) / mean(r.raw.map((s) => s.rps));
+    const p99 = mean(r.koa.map((s) => s.p99)) / Math.max(mean(r.raw.map((s) => s.p99)), 0.01);
+    console.log(`${path.padEnd(9)} ratio   koa/raw req/s ${rps.toFixed(3)} (target ≥ 0.85), p99 ${p99.toFixed(3)} (target ≤ 1.3)`);
+    const bareRps = mean(r.bare.map((s) => s.rps)) / mean(r.raw.map((s) => s.rps));
+    console.log(`${path.padEnd(9)} ratio   bare-koa/raw req/s ${bareRps.toFixed(3)}: the framework's share; the rest is the middleware`);
+  }
+}
+
+await main();
