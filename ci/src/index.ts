@@ -13,6 +13,11 @@ import { appImage, cosignContainer, COSIGN_KEY_PATH, craneContainer, helmContain
 import { COSIGN_IMAGE, NODE_BUILD_IMAGE, REGISTRY_IMAGE, RUNTIME_BASE_IMAGE } from './images.js';
 
 export const IMAGE_NAME = 'koa-service';
+/** Defaults for a laptop run; CI passes the commit's real values. */
+const DEV_VERSION = '0.0.0-dev';
+const NO_REVISION = '0'.repeat(40);
+const EPOCH = '1970-01-01T00:00:00Z';
+const PLACEHOLDER_SOURCE = 'https://github.com/OWNER/REPO';
 export const CHART_NAME = 'koa-service';
 
 @object()
@@ -34,10 +39,10 @@ export class ReleasePipeline {
   /** Build the service image on the pinned runtime base (user 65532, entrypoint, labels). */
   @func()
   async build(
-    version = '0.0.0-dev',
-    revision = '0000000000000000000000000000000000000000',
-    created = '1970-01-01T00:00:00Z',
-    sourceUrl = 'https://github.com/OWNER/REPO',
+    version = DEV_VERSION,
+    revision = NO_REVISION,
+    created = EPOCH,
+    sourceUrl = PLACEHOLDER_SOURCE,
     platform = 'linux/amd64',
     baseImage = RUNTIME_BASE_IMAGE,
   ): Promise<Container> {
@@ -68,7 +73,7 @@ export class ReleasePipeline {
 
   /** Lint and package the chart with version/appVersion and the image repository+digest written in. */
   @func()
-  async chartPackage(imageRepository: string, imageDigest: string, version = '0.0.0-dev', revision = '', sourceUrl = ''): Promise<File> {
+  async chartPackage(imageRepository: string, imageDigest: string, version = DEV_VERSION, revision = '', sourceUrl = ''): Promise<File> {
     const chart = this.source.directory('chart');
     const chartYaml = stampChartYaml(await chart.file('Chart.yaml').contents(), { version, appVersion: version, ...(sourceUrl ? { source: sourceUrl } : {}), ...(revision ? { revision } : {}) });
     const valuesYaml = stampValuesYaml(await chart.file('values.yaml').contents(), { imageRepository, imageDigest });
@@ -84,10 +89,10 @@ export class ReleasePipeline {
   @func({ cache: 'never' })
   async publish(
     registry: string,
-    version = '0.0.0-dev',
-    revision = '0000000000000000000000000000000000000000',
-    created = '1970-01-01T00:00:00Z',
-    sourceUrl = 'https://github.com/OWNER/REPO',
+    version = DEV_VERSION,
+    revision = NO_REVISION,
+    created = EPOCH,
+    sourceUrl = PLACEHOLDER_SOURCE,
     username = '',
     password?: Secret,
   ): Promise<string> {
@@ -167,10 +172,10 @@ export class ReleasePipeline {
   @func({ cache: 'never' })
   async release(
     registry: string,
-    version = '0.0.0-dev',
-    revision = '0000000000000000000000000000000000000000',
-    created = '1970-01-01T00:00:00Z',
-    sourceUrl = 'https://github.com/OWNER/REPO',
+    version = DEV_VERSION,
+    revision = NO_REVISION,
+    created = EPOCH,
+    sourceUrl = PLACEHOLDER_SOURCE,
     username = '',
     password?: Secret,
     key?: Secret,
@@ -216,11 +221,11 @@ export class ReleasePipeline {
    * from containers over plain HTTP, sign, verify. Returns the release summary.
    */
   @func({ cache: 'never' })
-  async endToEnd(version = '0.0.0-e2e', revision = '0000000000000000000000000000000000000000'): Promise<string> {
+  async endToEnd(version = '0.0.0-e2e', revision = NO_REVISION): Promise<string> {
     const registry = this.registry();
     const host = 'registry:5000';
     const repository = `${host}/${IMAGE_NAME}`;
-    const created = '1970-01-01T00:00:00Z';
+    const created = EPOCH;
     const image = await this.build(version, revision, created);
 
     const pushed = await craneContainer()
@@ -249,7 +254,7 @@ export class ReleasePipeline {
       releaseSummary({
         version,
         revision,
-        source: 'https://github.com/OWNER/REPO',
+        source: PLACEHOLDER_SOURCE,
         image: { repository, digest: imageRef.split('@')[1]!, platforms: ['linux/amd64'], base: RUNTIME_BASE_IMAGE },
         chart: { repository: chartRef.split('@')[0]!, digest: chartRef.split('@')[1]!, name: CHART_NAME, version },
         policy: { kind: 'key', publicKeyPath: 'cosign.pub' },
