@@ -16,12 +16,13 @@ export async function gitFacts(cwd: string): Promise<GitFacts & { dirty: boolean
 }
 
 /** An https URL for the source repository (from the origin remote), or a placeholder. */
-export function sourceUrl(remote: string | undefined): string {
-  if (process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY) {
-    return `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}`;
-  }
-  if (!remote) return 'https://github.com/OWNER/REPO';
-  const ssh = remote.match(/^git@([^:]+):(.+?)(\.git)?$/);
-  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
-  return remote.replace(/\.git$/, '').replace(/^http:/, 'https:').replace(/\/\/[^@/]+@/, '//');
+export function sourceUrl(remote: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`;
+  const placeholder = 'https://github.com/OWNER/REPO';
+  if (!remote) return placeholder;
+  const scp = remote.match(/^[\w.-]+@([\w.-]+):(?!\/)(.+?)(?:\.git)?$/);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  const url = remote.match(/^(?:https?|ssh|git):\/\/(?:[^@/]+@)?([\w.-]+)(?::\d+)?\/(.+?)(?:\.git)?\/?$/);
+  // A local path or anything else is no URL a chart or an image label can carry.
+  return url ? `https://${url[1]}/${url[2]}` : placeholder;
 }
