@@ -78,11 +78,11 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     };
     progress.info(`release ${version} of ${git.revision.slice(0, 12)}${git.dirty ? ' (uncommitted changes present)' : ''} → ${target.registry}${target.namespace ? `/${target.namespace}` : ''}`);
 
-    await progress.step('build', () => buildApp(ctx));
+    const dist = await progress.step('build', () => buildApp(ctx));
     if (!options.skipTests) await progress.step('test', () => testApp(ctx));
     const baseChoice = options.baseImage ?? (registry ? HOST_BASE : RUNTIME_BASE_IMAGE);
     const base = await progress.step('base image', () => resolveBaseImage(ctx, baseChoice));
-    const image = await progress.step('image', () => assembleImage(ctx, base, git.commitTime));
+    const image = await progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
     const imageRepository = `${[target.registry, target.namespace, IMAGE_NAME].filter(Boolean).join('/')}`;
     const chart = await progress.step('chart', () => packageChart(ctx, `${imageRepository}@${image.index.digest}`, git.commitTime));
     const imageRef = await progress.step('publish image', () => publishImage(ctx, image));

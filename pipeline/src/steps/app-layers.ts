@@ -30,12 +30,12 @@ export interface WrittenAppLayer extends LayerInfo {
   path: string;
 }
 
-export async function appLayers(ctx: StepContext, workDir: string, mtime: number): Promise<WrittenAppLayer[]> {
+export async function appLayers(ctx: StepContext, dist: string, workDir: string, mtime: number): Promise<WrittenAppLayer[]> {
   const own = { uid: APP_UID, gid: APP_UID, mtime };
   const modules = await productionModules(ctx);
   const moduleEntries = await entriesFromDirectory(modules, `${DIR}/node_modules`, (rel) => rel === '.package-lock.json');
   const appEntries = [
-    ...(await entriesFromDirectory(join(ctx.root, 'app', 'dist'), `${DIR}/dist`)),
+    ...(await entriesFromDirectory(dist, `${DIR}/dist`)),
     { type: 'file-from' as const, path: `${DIR}/package.json`, source: join(ctx.root, 'app', 'package.json') },
   ];
   const layers: WrittenAppLayer[] = [];

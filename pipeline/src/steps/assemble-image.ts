@@ -41,7 +41,7 @@ async function imageKey(ctx: StepContext, base: BaseImage, commitTime: number): 
   return createHash('sha256').update(JSON.stringify({ v: 1, base: base.top.digest, sources, release: ctx.release, commitTime })).digest('hex').slice(0, 32);
 }
 
-export async function assembleImage(ctx: StepContext, base: BaseImage, commitTime: number): Promise<Noted<BuiltImage>> {
+export async function assembleImage(ctx: StepContext, base: BaseImage, dist: string, commitTime: number): Promise<Noted<BuiltImage>> {
   const dir = join(ctx.out.cache, `image-${await imageKey(ctx, base, commitTime)}`);
   const cached = new OciLayout(dir);
   const top = await cached.readIndex().then((i) => i.manifests[0], () => undefined);
@@ -51,16 +51,16 @@ export async function assembleImage(ctx: StepContext, base: BaseImage, commitTim
     return noted({ layout: cached, index: top, platforms }, `cached: ${top.digest.slice(0, 19)}… ${platforms.join(', ')}`);
   }
   const partial = `${dir}.partial-${process.pid}`;
-  const built = await assemble(ctx, base, commitTime, partial);
+  const built = await assemble(ctx, base, dist, commitTime, partial);
   await rename(partial, dir).catch(() => rm(partial, { recursive: true, force: true }));
   return noted({ ...built, layout: new OciLayout(dir) }, `${built.index.digest.slice(0, 19)}… ${built.platforms.join(', ')}`);
 }
 
-async function assemble(ctx: StepContext, base: BaseImage, commitTime: number, dir: string): Promise<BuiltImage> {
+async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitTime: number, dir: string): Promise<BuiltImage> {
   const layout = await OciLayout.create(dir);
-  const work = join(ctx.out.work, 'image');
+  const work = join(ctx.out.work, `image-${process.pid}`);
   await mkdir(work, { recursive: true });
-  const layers = await appLayers(ctx, work, commitTime);
+  const layers = await appLayers(ctx, dist, work, commitTime);
   for (const l of layers) await layout.adoptFile(l.path, l.descriptor.digest);
 
   const annotations = releaseAnnotations(ctx.release);
