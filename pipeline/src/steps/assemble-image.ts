@@ -38,7 +38,7 @@ async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
 /** What the image is made of: same key, same bytes (the assembly is deterministic). */
 async function imageKey(ctx: StepContext, base: BaseImage, commitTime: number): Promise<string> {
   const sources = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/package-lock.json']);
-  return createHash('sha256').update(JSON.stringify({ v: 1, base: base.top.digest, sources, release: ctx.release, commitTime })).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify({ v: 2, base: base.ref, top: base.top.digest, sources, release: ctx.release, commitTime })).digest('hex').slice(0, 32);
 }
 
 export async function assembleImage(ctx: StepContext, base: BaseImage, dist: string, commitTime: number): Promise<Noted<BuiltImage>> {
