@@ -105,7 +105,7 @@ describe('chart', () => {
 
   it('prints how to verify the running image in NOTES', async () => {
     const { stdout } = await helm('install', 'rel', chartDir, ...good, '--dry-run=client');
-    expect(stdout).toContain(`cosign verify`);
+    expect(stdout).toContain('--certificate-identity https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main');
     expect(stdout).toContain(`${REPO}@${DIGEST}`);
   });
 });
