@@ -14,7 +14,10 @@ try {
   const started = performance.now();
   const { summary } = await runPipeline(options);
   if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else process.stdout.write(`\n${formatSummary(summary)}\n\nwritten to ${outPaths().release} in ${seconds(performance.now() - started)}\n`);
+  else {
+    const local = options.registry ? '' : "\nthe local registry has stopped: run 'npm run registry' to serve it again for these commands\n";
+    process.stdout.write(`\n${formatSummary(summary)}\n\nwritten to ${outPaths().release} in ${seconds(performance.now() - started)}\n${local}`);
+  }
 } catch (err) {
   const message = (err as Error).message ?? String(err);
   process.stderr.write(`pipeline: ${message}\n`);
