@@ -180,9 +180,10 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('7. certificate expired', async () => {
     const ref = `${registry.address}/expired/koa-service@${keyed.image.digest}`;
     await crane('copy', keyed.image.ref, ref);
-    const now = Date.now();
-    await sign(ref, await certificateSigner('expiring', new Date(now - 60_000), new Date(now + 4_000)));
-    await sleep(Math.max(0, now + 5_000 - Date.now()));
+    // Valid for 8 s: long enough to sign on a loaded machine, then wait until it has expired.
+    const notAfter = new Date(Date.now() + 8_000);
+    await sign(ref, await certificateSigner('expiring', new Date(Date.now() - 60_000), notAfter));
+    await sleep(Math.max(0, notAfter.getTime() + 1_500 - Date.now()));
     const err = await cosignVerify(ctx, identityPolicy, ref).then(() => undefined, (e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error & { output?: string }).output ?? err?.message)).toMatch(/expected a signed timestamp to verify an expired certificate/);
