@@ -5,9 +5,9 @@
 import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret, type Service } from '@dagger.io/dagger';
 import { stampChartYaml, stampValuesYaml } from './core/chart-package.js';
 import { cosignSignArgs, cosignVerifyArgs, GITHUB_ACTIONS_ISSUER, type Policy, type Signer } from './core/cosign-args.js';
-import { helmLintArgs, helmPackageArgs, helmPushArgs, parseHelmPushDigest } from './core/helm-args.js';
+import { chartRepository, helmLintArgs, helmPackageArgs, helmPushArgs, parseHelmPushDigest } from './core/helm-args.js';
 import { appImageSettings, type ReleaseIdentity } from './core/image-config.js';
-import { parseDigestReference, parseRegistryTarget, pinned, repositoryIn } from './core/reference.js';
+import { parseDigestReference, parseRegistryTarget, pinned, repositoryIn, versionTag, type RegistryAccess, type RegistryTarget } from './core/reference.js';
 import { releaseSummary } from './core/release-summary.js';
 import { appImage, cosignContainer, COSIGN_KEY_PATH, craneContainer, helmContainer, type RegistryLogin } from './containers.js';
 import { COSIGN_IMAGE, NODE_BUILD_IMAGE, REGISTRY_IMAGE, RUNTIME_BASE_IMAGE } from './images.js';
@@ -104,20 +104,18 @@ export class ReleasePipeline {
     const variants = await Promise.all(['linux/amd64', 'linux/arm64'].map((p) => this.build(version, revision, created, sourceUrl, p)));
     let publisher = dag.container();
     if (login) publisher = publisher.withRegistryAuth(login.registry, login.username, login.password);
-    const published = await publisher.publish(`${repository}:${version.replace(/\+/g, '_')}`, { platformVariants: variants });
+    const published = await publisher.publish(`${repository}:${versionTag(version)}`, { platformVariants: variants });
     const imageRef = pinned(repository, parseDigestReference(published.replace(/:[^:/@]+@/, '@')).digest);
-    const chartRef = await this.pushChart(await this.chartPackage(repository, imageRef.split('@')[1]!, version, revision, sourceUrl), registry, version, login);
+    const chart = await this.chartPackage(repository, imageRef.split('@')[1]!, version, revision, sourceUrl);
+    const chartRef = await this.pushChart(helmContainer(login), chart, target, version);
     return JSON.stringify({ image: imageRef, chart: chartRef });
   }
 
-  private async pushChart(chart: File, registry: string, version: string, login?: RegistryLogin): Promise<string> {
-    const target = parseRegistryTarget(registry);
+  /** `helm push` from the given helm container (logged in, or bound to a registry service). */
+  private async pushChart(helm: Container, chart: File, target: RegistryTarget, version: string, access: RegistryAccess = {}): Promise<string> {
     const tgz = `/work/${CHART_NAME}-${version}.tgz`;
-    const out = await helmContainer(login)
-      .withFile(tgz, chart)
-      .withExec(helmPushArgs(tgz, target), { useEntrypoint: true })
-      .combinedOutput();
-    return pinned(`${target.registry}/${[target.namespace, 'charts', CHART_NAME].filter(Boolean).join('/')}`, parseHelmPushDigest(out));
+    const out = await helm.withFile(tgz, chart).withExec(helmPushArgs(tgz, target, access), { useEntrypoint: true }).combinedOutput();
+    return pinned(chartRepository(target, CHART_NAME), parseHelmPushDigest(out));
   }
 
   /**
@@ -237,7 +235,7 @@ export class ReleasePipeline {
       .stdout();
     const imageRef = pinned(repository, parseDigestReference(pushed.trim().split('\n').pop()!).digest);
     const chartFile = await this.chartPackage(repository, imageRef.split('@')[1]!, version);
-    const chartRef = await this.pushChartTo(registry, chartFile, version);
+    const chartRef = await this.pushChart(helmContainer().withServiceBinding('registry', registry), chartFile, { registry: host, namespace: '' }, version, { plainHttp: true });
 
     // A throwaway key pair that never leaves the containers of this run.
     const keys = dag
@@ -264,16 +262,6 @@ export class ReleasePipeline {
       null,
       2,
     );
-  }
-
-  private async pushChartTo(registry: Service, chart: File, version: string): Promise<string> {
-    const tgz = `/work/${CHART_NAME}-${version}.tgz`;
-    const out = await helmContainer()
-      .withServiceBinding('registry', registry)
-      .withFile(tgz, chart)
-      .withExec(helmPushArgs(tgz, { registry: 'registry:5000', namespace: '' }, { plainHttp: true }), { useEntrypoint: true })
-      .combinedOutput();
-    return pinned(`registry:5000/charts/${CHART_NAME}`, parseHelmPushDigest(out));
   }
 }
 

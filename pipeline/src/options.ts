@@ -1,9 +1,18 @@
 // The pipeline's command line: parsed and checked before anything runs (pure).
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDigestReference, parseRegistryTarget } from '../../ci/src/core/reference.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** node:util parseArgs (callers ask for strict), with its complaint turned into a UsageError. */
+export function strictArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; see --help`);
+  }
 }
 
 export interface PipelineOptions {
@@ -43,26 +52,21 @@ export function parsePipelineArgs(argv: readonly string[]): PipelineOptions {
       `${secretFlag.split('=')[0]} is not accepted: secrets never go on the command line; set REGISTRY_PASSWORD or COSIGN_PASSWORD in the environment`,
     );
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        registry: { type: 'string' },
-        key: { type: 'string' },
-        certificate: { type: 'string' },
-        'certificate-chain': { type: 'string' },
-        'base-image': { type: 'string' },
-        'skip-tests': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see --help`);
-  }
+  const parsed = strictArgs({
+    args: [...argv],
+    allowPositionals: false,
+    strict: true,
+    options: {
+      registry: { type: 'string' },
+      key: { type: 'string' },
+      certificate: { type: 'string' },
+      'certificate-chain': { type: 'string' },
+      'base-image': { type: 'string' },
+      'skip-tests': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   try {
     if (v.registry !== undefined) parseRegistryTarget(v.registry);

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseVersion, rfc3339 } from '../../ci/src/core/chart-package.js';
-import { parseRegistryTarget, type RegistryTarget } from '../../ci/src/core/reference.js';
+import { parseRegistryTarget, repositoryIn, type RegistryTarget } from '../../ci/src/core/reference.js';
 import { releaseSummary, type ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { RUNTIME_BASE_IMAGE } from '../../ci/src/images.js';
 import { StepCache } from './cache.js';
@@ -83,7 +83,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const baseChoice = options.baseImage ?? (registry ? HOST_BASE : RUNTIME_BASE_IMAGE);
     const base = await progress.step('base image', () => resolveBaseImage(ctx, baseChoice));
     const image = await progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
-    const imageRepository = `${[target.registry, target.namespace, IMAGE_NAME].filter(Boolean).join('/')}`;
+    const imageRepository = repositoryIn(target, IMAGE_NAME);
     const chart = await progress.step('chart', () => packageChart(ctx, `${imageRepository}@${image.index.digest}`, git.commitTime));
     const imageRef = await progress.step('publish image', () => publishImage(ctx, image));
     const chartRef = await progress.step('publish chart', () => publishChart(ctx, chart));

@@ -1,8 +1,7 @@
 // `npm run verify` arguments: the chart by digest and the signing policy (pure).
-import { parseArgs } from 'node:util';
 import type { Policy } from '../../ci/src/core/cosign-args.js';
 import { parseDigestReference } from '../../ci/src/core/reference.js';
-import { UsageError } from './options.js';
+import { strictArgs, UsageError } from './options.js';
 
 export interface VerifyOptions {
   chart: string;
@@ -18,26 +17,21 @@ deploys (each must be pinned by digest and signed under the same policy), with t
 Exit 0: all verified; 1: a verification failed; 2: usage error.`;
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        key: { type: 'string' },
-        'certificate-identity': { type: 'string' },
-        'certificate-identity-regexp': { type: 'string' },
-        'certificate-oidc-issuer': { type: 'string' },
-        'certificate-chain': { type: 'string' },
-        'ca-roots': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see --help`);
-  }
+  const parsed = strictArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      key: { type: 'string' },
+      'certificate-identity': { type: 'string' },
+      'certificate-identity-regexp': { type: 'string' },
+      'certificate-oidc-issuer': { type: 'string' },
+      'certificate-chain': { type: 'string' },
+      'ca-roots': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   if (v.help) return { chart: '', policy: { kind: 'key', publicKeyPath: '' }, json: false, help: true };
   if (parsed.positionals.length !== 1) throw new UsageError('give exactly one chart reference, repository@sha256:<64 hex>; see --help');

@@ -1,6 +1,6 @@
 // Verifying a release from its chart alone, with both cosign majors, and the negative matrix: every
 // way a release can be wrong must be rejected with a clear reason.
-import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

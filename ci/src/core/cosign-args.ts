@@ -1,6 +1,8 @@
 // cosign argument lists. Signatures are written in the legacy ".sig" format so that the stock
 // `cosign verify` of both majors (v2 and v3) accepts them with the same command. Pure.
-import { parseDigestReference, isLoopbackRegistry } from './reference.js';
+import { isLoopbackRegistry, parseDigestReference, type RegistryAccess } from './reference.js';
+
+export type { RegistryAccess };
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -24,11 +26,6 @@ export type Policy =
       /** Public-good Sigstore keyless signatures carry a log entry; private-CA ones do not. */
       offline?: boolean;
     };
-
-export interface RegistryAccess {
-  /** Reach the registry over plain HTTP (loopback registries always are). */
-  plainHttp?: boolean;
-}
 
 function registryFlags(ref: string, access: RegistryAccess): string[] {
   const { registry } = parseDigestReference(ref);

@@ -1,6 +1,5 @@
 // helm argument lists for the chart steps. Pure.
-import type { RegistryAccess } from './cosign-args.js';
-import { isLoopbackRegistry, parseDigestReference, type RegistryTarget } from './reference.js';
+import { isLoopbackRegistry, parseDigestReference, repositoryIn, type RegistryAccess, type RegistryTarget } from './reference.js';
 
 export function helmLintArgs(chartDir: string, values: Record<string, string> = {}): string[] {
   return ['lint', '--strict', chartDir, ...Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
@@ -12,7 +11,12 @@ export function helmPackageArgs(chartDir: string, destination: string): string[]
 
 /** Chart repository for a registry target: oci://host/ns/charts. */
 export function chartRepositoryUrl(target: RegistryTarget): string {
-  return `oci://${[target.registry, target.namespace, 'charts'].filter(Boolean).join('/')}`;
+  return `oci://${repositoryIn(target, 'charts')}`;
+}
+
+/** Where `helm push` puts a chart: host/ns/charts/NAME. */
+export function chartRepository(target: RegistryTarget, name: string): string {
+  return repositoryIn(target, `charts/${name}`);
 }
 
 export function helmPushArgs(chartTgz: string, target: RegistryTarget, access: RegistryAccess = {}): string[] {

@@ -138,6 +138,16 @@ export function repositoryIn(target: RegistryTarget, name: string): string {
   return [target.registry, target.namespace, name].filter(Boolean).join('/');
 }
 
+/** OCI tags allow [A-Za-z0-9_.-]: SemVer's "+" becomes "_", as helm does. */
+export function versionTag(version: string): string {
+  return version.replace(/\+/g, '_');
+}
+
+export interface RegistryAccess {
+  /** Reach the registry over plain HTTP (loopback registries always are). */
+  plainHttp?: boolean;
+}
+
 /** True for loopback registries, which cosign, crane and helm reach over plain HTTP. */
 export function isLoopbackRegistry(registry: string): boolean {
   const host = registry.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');

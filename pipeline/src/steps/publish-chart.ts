@@ -1,5 +1,5 @@
 // Step 5b: push the packaged chart to oci://<registry>/<namespace>/charts with the real helm.
-import { chartRepositoryUrl, helmPushArgs, parseHelmPushDigest } from '../../../ci/src/core/helm-args.js';
+import { chartRepository, chartRepositoryUrl, helmPushArgs, parseHelmPushDigest } from '../../../ci/src/core/helm-args.js';
 import { pinned } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
@@ -16,6 +16,6 @@ export async function publishChart(ctx: StepContext, chart: PackagedChart): Prom
     throw new Error(`pushing the chart to ${chartRepositoryUrl(ctx.target)} failed; rerun to resume: ${explainRegistryError(err.message, ctx.target.registry)}`);
   });
   const digest = parseHelmPushDigest(`${stdout}\n${stderr}`);
-  const repository = `${chartRepositoryUrl(ctx.target).replace(/^oci:\/\//, '')}/${chart.name}`;
+  const repository = chartRepository(ctx.target, chart.name);
   return noted(pinned(repository, digest), repository);
 }

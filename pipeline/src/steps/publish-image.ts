@@ -1,7 +1,7 @@
 // Step 5a: push the image layout with crane, by digest and untagged. crane skips blobs the registry
 // has, retries 5xx and resets, and writes the index only after every blob and child manifest is in.
 // The version tag is written last of all (tagImage), once the release verified.
-import { repositoryIn, pinned } from '../../../ci/src/core/reference.js';
+import { pinned, repositoryIn, versionTag } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
@@ -12,11 +12,6 @@ import type { BuiltImage } from './assemble-image.js';
 import { digestFromCraneOutput } from './base-image.js';
 
 export const IMAGE_NAME = 'koa-service';
-
-/** OCI tags allow [A-Za-z0-9_.-]: SemVer's "+" becomes "_", as helm does. */
-export function versionTag(version: string): string {
-  return version.replace(/\+/g, '_');
-}
 
 export async function publishImage(ctx: StepContext, image: BuiltImage): Promise<Noted<string>> {
   const repository = repositoryIn(ctx.target, IMAGE_NAME);
