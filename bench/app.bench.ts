@@ -25,7 +25,13 @@ async function start(args: string[], env: Record<string, string>): Promise<Serve
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url };
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, url };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server on ${url} did not answer`);
@@ -81,7 +87,13 @@ async function main(): Promise<void> {
   console.log('path      server  req/s (mean)  p99 ms (mean)');
   for (const [path, r] of Object.entries(results)) {
     for (const which of names) {
-      console.log(`${path.padEnd(9)} ${which.padEnd(7)} ${mean(r[which].map((s) => s.rps)).toFixed(0).padStart(12)}  ${mean(r[which].map((s) => s.p99)).toFixed(2).padStart(13)}`);
+      console.log(
+        `${path.padEnd(9)} ${which.padEnd(7)} ${mean(r[which].map((s) => s.rps))
+          .toFixed(0)
+          .padStart(12)}  ${mean(r[which].map((s) => s.p99))
+          .toFixed(2)
+          .padStart(13)}`,
+      );
     }
     const rps = mean(r.koa.map((s) => s.rps)) / mean(r.raw.map((s) => s.rps));
     const p99 = mean(r.koa.map((s) => s.p99)) / Math.max(mean(r.raw.map((s) => s.p99)), 0.01);

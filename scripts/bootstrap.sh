@@ -1,26 +1,41 @@
 #!/usr/bin/env bash
-# Makes a clone ready to run: installs the npm dependencies of the three packages (root, app/, ci/)
-# when their lockfiles changed, then the pinned tools (scripts/install-tools.sh). Idempotent.
+# Makes a clone ready to run, idempotently: npm ci where a lockfile changed, the pinned tools
+# (scripts/install-tools.sh), the compiled pipeline CLI (scripts/build-cli.mjs) and, for the tests,
+# the Python venv of the policy check. The same script prepares the Dagger module's toolbox
+# container, with BOOTSTRAP_PROFILE=runtime (root and app/ packages, tools, CLI; no ci/, no venv).
+# One bootstrap at a time per clone: two at once would corrupt node_modules (npm ci's ENOTEMPTY).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+profile="${BOOTSTRAP_PROFILE:-dev}"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "bootstrap: node and npm are required (Node 20.19+); install them and rerun" >&2
   exit 1
 fi
 
-for dir in "$root" "$root/app" "$root/ci"; do
+exec 9>"$root/.bootstrap.lock"
+if ! flock -n 9; then
+  echo "bootstrap: another bootstrap of this clone is running; waiting for it" >&2
+  flock 9
+fi
+
+packages=("$root" "$root/app")
+[ "$profile" = runtime ] || packages+=("$root/ci")
+for dir in "${packages[@]}"; do
   lock="$dir/package-lock.json"
   stamp="$dir/node_modules/.bootstrap-lock-sha256"
   sum=$(sha256sum "$lock" | cut -c1-64)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    echo "bootstrap: npm ci in ${dir#"$root"/}"
+    echo "bootstrap: npm ci in ${dir#"$root"/}" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$sum" > "$stamp"
   fi
 done
 
-bash "$root/scripts/install-tools.sh"
+if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else bash "$root/scripts/install-tools.sh"; fi
+node "$root/scripts/build-cli.mjs"
+
+[ "$profile" = runtime ] && exit 0
 
 # Python for the offline policy schema check (policy/validate_kyverno.py), pinned in requirements.txt.
 venv="${PIPELINE_VENV:-$root/.tools/venv}"
@@ -28,7 +43,7 @@ req="$root/policy/requirements.txt"
 stamp="$venv/.requirements-sha256"
 sum=$(sha256sum "$req" | cut -c1-64)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-  echo "bootstrap: python venv for policy checks in $venv"
+  echo "bootstrap: python venv for policy checks in $venv" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   echo "$sum" > "$stamp"

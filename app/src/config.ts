@@ -19,7 +19,10 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: integer(0, 3_600_000).default(0),
   SERVICE_NAME: z.string().min(1).default('koa-service'),
   APP_VERSION: z.string().min(1).optional(),
-  GIT_REVISION: z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex git revision').optional(),
+  GIT_REVISION: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/, 'must be a hex git revision')
+    .optional(),
   IMAGE_DIGEST: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256: followed by 64 lowercase hex digits')

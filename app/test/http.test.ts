@@ -12,8 +12,7 @@ afterAll(async () => {
   await s.shutdown('test done');
 });
 
-const postJson = (body: string, type = 'application/json') =>
-  fetch(`${s.url}/api/echo`, { method: 'POST', headers: { 'content-type': type }, body });
+const postJson = (body: string, type = 'application/json') => fetch(`${s.url}/api/echo`, { method: 'POST', headers: { 'content-type': type }, body });
 
 describe('GET /', () => {
   it('reports the service, version, revision and image digest', async () => {

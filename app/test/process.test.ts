@@ -31,7 +31,13 @@ describe('graceful shutdown', () => {
     const body = JSON.stringify({ slow: 'x'.repeat(1000) });
     const inFlight = new Promise<{ status: number; text: string; connection: string | undefined }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/api/echo', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/echo',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
@@ -48,7 +54,10 @@ describe('graceful shutdown', () => {
     // New connections are refused once the listener closed (well before the upload completes).
     let refused = false;
     for (let i = 0; i < 24 && !refused; i++) {
-      refused = await fetch(`${svc.url}/healthz`).then(() => false, () => true);
+      refused = await fetch(`${svc.url}/healthz`).then(
+        () => false,
+        () => true,
+      );
       if (!refused) await sleep(50);
     }
     expect(refused).toBe(true);

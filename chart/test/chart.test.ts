@@ -20,7 +20,9 @@ type K8sObject = { kind: string; metadata: { name: string }; spec?: Record<strin
 
 async function render(...args: string[]): Promise<K8sObject[]> {
   const { stdout } = await helm('template', 'rel', chartDir, ...args);
-  return parseAllDocuments(stdout).map((d) => d.toJS() as K8sObject).filter(Boolean);
+  return parseAllDocuments(stdout)
+    .map((d) => d.toJS() as K8sObject)
+    .filter(Boolean);
 }
 
 async function renderError(...args: string[]): Promise<string> {
@@ -58,7 +60,12 @@ describe('chart', () => {
   it('hardens every pod and container', async () => {
     for (const { owner, spec } of podSpecs(await render(...good))) {
       expect(spec.automountServiceAccountToken, owner).toBe(false);
-      expect(spec.securityContext, owner).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(spec.securityContext, owner).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       for (const c of spec.containers) {
         expect(c.securityContext, owner).toMatchObject({
           runAsNonRoot: true,
@@ -74,7 +81,7 @@ describe('chart', () => {
     }
   });
 
-  it('probes health and readiness, and outlasts the app\'s own shutdown', async () => {
+  it("probes health and readiness, and outlasts the app's own shutdown", async () => {
     const deployment = (await render(...good, '--set', 'shutdown.delaySeconds=7', '--set', 'shutdown.timeoutSeconds=20')).find((o) => o.kind === 'Deployment')!;
     const pod = deployment.spec!.template.spec;
     const app = pod.containers[0];
@@ -88,9 +95,12 @@ describe('chart', () => {
   it('renders the optional objects, all valid against the Kubernetes schemas', async () => {
     const objects = await render(
       ...good,
-      '--set', 'podDisruptionBudget.enabled=true',
-      '--set', 'networkPolicy.enabled=true',
-      '--set', 'autoscaling.enabled=true',
+      '--set',
+      'podDisruptionBudget.enabled=true',
+      '--set',
+      'networkPolicy.enabled=true',
+      '--set',
+      'autoscaling.enabled=true',
     );
     expect(objects.map((o) => o.kind).sort()).toEqual(
       ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
@@ -139,7 +149,10 @@ describe('packaging', () => {
     const staged = join(work, 'koa-service');
     await cp(chartDir, staged, { recursive: true });
     await writeFile(join(staged, 'Chart.yaml'), stampChartYaml(await readFile(join(staged, 'Chart.yaml'), 'utf8'), { version: '1.4.0', appVersion: '1.4.0' }));
-    await writeFile(join(staged, 'values.yaml'), stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), { imageRepository: REPO, imageDigest: DIGEST }));
+    await writeFile(
+      join(staged, 'values.yaml'),
+      stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), { imageRepository: REPO, imageDigest: DIGEST }),
+    );
     await helm('package', staged, '--destination', work);
     const tgz = join(work, 'koa-service-1.4.0.tgz');
     await helm('lint', '--strict', tgz);

@@ -1,267 +1,386 @@
-// The release pipeline as a Dagger module: each function is one containerized step, returning
-// Dagger types so calls chain (`dagger call build terminal`). All step logic (references, image
-// settings, chart stamping, cosign/helm arguments, the release summary) lives in ./core, shared
-// with the daemonless host pipeline (pipeline/), which proves it with the real tools.
-import { argument, dag, func, object, type Container, type Directory, type File, type Platform, type Secret, type Service } from '@dagger.io/dagger';
-import { stampChartYaml, stampValuesYaml } from './core/chart-package.js';
-import { cosignSignArgs, cosignVerifyArgs, GITHUB_ACTIONS_ISSUER, type Policy, type Signer } from './core/cosign-args.js';
-import { chartRepository, helmLintArgs, helmPackageArgs, helmPushArgs, parseHelmPushDigest } from './core/helm-args.js';
-import { appImageSettings, type ReleaseIdentity } from './core/image-config.js';
-import { parseDigestReference, parseRegistryTarget, pinned, repositoryIn, versionTag, type RegistryAccess, type RegistryTarget } from './core/reference.js';
-import { releaseSummary } from './core/release-summary.js';
-import { appImage, cosignContainer, COSIGN_KEY_PATH, craneContainer, helmContainer, type RegistryLogin } from './containers.js';
-import { COSIGN_IMAGE, NODE_BUILD_IMAGE, REGISTRY_IMAGE, RUNTIME_BASE_IMAGE } from './images.js';
+// The release pipeline as a Dagger module. Each function runs one command of the pipeline CLI
+// (pipeline/src/cli.ts, compiled) in the toolbox container (./toolbox.ts): the same step code, tool
+// versions and argument lists the host runs with `npm run pipeline`, and that this repository
+// tests. This file is wiring only: inputs checked, secrets mounted, results returned as Dagger types.
+import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from '@dagger.io/dagger';
+import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
+import type { ReleaseSummary } from './core/release-summary.js';
+import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs, type GitFactArgs, type SigningArgs } from './core/step-args.js';
+import { RUNTIME_BASE_IMAGE } from './images.js';
+import { CLI, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
 
-export const IMAGE_NAME = 'koa-service';
-/** Defaults for a laptop run; CI passes the commit's real values. */
-const DEV_VERSION = '0.0.0-dev';
-const NO_REVISION = '0'.repeat(40);
-const EPOCH = '1970-01-01T00:00:00Z';
-const PLACEHOLDER_SOURCE = 'https://github.com/OWNER/REPO';
-export const CHART_NAME = 'koa-service';
+const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
 
+/** A published release: both artifacts by digest, how they were signed, and how to check them. */
+@object()
+export class Release {
+  /** The release version (from the app version and the commit, or the release tag). */
+  @func() version: string;
+  /** The git commit released. */
+  @func() revision: string;
+  /** The image, repository@sha256:… (the index; its platform manifests are signed too). */
+  @func() image: string;
+  /** The image's platforms. */
+  @func() platforms: string[];
+  /** The chart, repository@sha256:…, with the image digest written in. */
+  @func() chart: string;
+  /** Who signed: "key <public key>" or "<identity> (<issuer>)". */
+  @func() signer: string;
+  /** The stock `cosign verify` command for the image. */
+  @func() verifyImage: string;
+  /** The stock `cosign verify` command for the chart. */
+  @func() verifyChart: string;
+  /** The whole release.json, as the host pipeline writes it. */
+  @func() json: string;
+
+  constructor(
+    version: string,
+    revision: string,
+    image: string,
+    platforms: string[],
+    chart: string,
+    signer: string,
+    verifyImage: string,
+    verifyChart: string,
+    json: string,
+  ) {
+    this.version = version;
+    this.revision = revision;
+    this.image = image;
+    this.platforms = platforms;
+    this.chart = chart;
+    this.signer = signer;
+    this.verifyImage = verifyImage;
+    this.verifyChart = verifyChart;
+    this.json = json;
+  }
+
+  static fromSummary(text: string): Release {
+    const s = JSON.parse(text) as ReleaseSummary;
+    const signer = s.signing.kind === 'key' ? `key ${s.signing.publicKey}` : `${s.signing.identity} (${s.signing.issuer})`;
+    return new Release(s.version, s.revision, s.image.ref, s.image.platforms, s.chart.ref, signer, s.verify.image, s.verify.chart, text);
+  }
+}
+
+/** The image and the chart as pushed by `publish`: by digest, untagged, not yet signed. */
+@object()
+export class Published {
+  /** The image, repository@sha256:…. */
+  @func() image: string;
+  /** The chart, repository@sha256:…. */
+  @func() chart: string;
+
+  constructor(image: string, chart: string) {
+    this.image = image;
+    this.chart = chart;
+  }
+}
+
+function git(revision?: string, commitTime?: number, commitCount?: number, gitTag?: string, sourceUrl?: string): GitFactArgs {
+  return {
+    ...(revision ? { revision } : {}),
+    ...(commitTime ? { commitTime } : {}),
+    ...(commitCount ? { commitCount } : {}),
+    ...(gitTag ? { gitTag } : {}),
+    ...(sourceUrl ? { sourceUrl } : {}),
+  };
+}
+
+/** Checks every input before the first side effect, and says what to pass instead. */
+function signingChoice(
+  key?: Secret,
+  certificateIdentity?: string,
+  certificateOidcIssuer?: string,
+  oidcRequestUrl?: string,
+  oidcRequestToken?: Secret,
+): SigningArgs {
+  const keyless = Boolean(oidcRequestUrl || oidcRequestToken || certificateIdentity);
+  if (key && keyless) throw new Error('give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
+  if (key) return { kind: 'key', keyPath: KEY_PATH };
+  if (!keyless)
+    throw new Error('signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)');
+  if (!oidcRequestUrl || !oidcRequestToken || !certificateIdentity || !certificateOidcIssuer) {
+    throw new Error('keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer');
+  }
+  return { kind: 'keyless', identity: certificateIdentity, issuer: certificateOidcIssuer };
+}
+
+function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'registryUsername' | 'registryPassword'> {
+  if (Boolean(username) !== Boolean(password)) throw new Error('give --username and --password together (or neither, for a registry that needs no login)');
+  return username && password ? { registryUsername: username, registryPassword: password } : {};
+}
+
+/** Builds, tests, packages, publishes, signs and verifies the Koa service image and its Helm chart. */
 @object()
 export class ReleasePipeline {
   source: Directory;
 
   constructor(
-    @argument({ defaultPath: '/', ignore: ['**/node_modules', '**/dist', '.out', '.tools', '.git', '**/*.tgz'] })
+    /** The repository (default: this module's git repository). */
+    @argument({ defaultPath: '/', ignore: ['**/node_modules', '**/dist', '.out', '.tools', '**/*.tgz'] })
     source: Directory,
   ) {
     this.source = source;
   }
 
-  /** The release identity from explicit values (CI passes the commit's; defaults suit a laptop). */
-  identity(version: string, revision: string, created: string, sourceUrl: string): ReleaseIdentity {
-    return { title: IMAGE_NAME, version, revision, created, source: sourceUrl };
-  }
-
-  /** Build the service image on the pinned runtime base (user 65532, entrypoint, labels). */
+  /**
+   * The service image, built on the pinned runtime base with the pipeline's `image` step.
+   * Example: dagger call build terminal --cmd=/nodejs/bin/node
+   */
   @func()
-  async build(
-    version = DEV_VERSION,
-    revision = NO_REVISION,
-    created = EPOCH,
-    sourceUrl = PLACEHOLDER_SOURCE,
-    platform = 'linux/amd64',
-    baseImage = RUNTIME_BASE_IMAGE,
-  ): Promise<Container> {
-    parseDigestReference(baseImage, 'the base image');
-    const base = dag.container({ platform: platform as Platform }).from(baseImage);
-    const settings = appImageSettings(this.identity(version, revision, created, sourceUrl), await base.entrypoint());
-    return appImage(base, this.source, settings);
-  }
-
-  /** Type-check the service and the module, and run the suites that need no external tool; fails when a test fails. */
-  @func()
-  async test(): Promise<string> {
-    return dag
-      .container()
-      .from(NODE_BUILD_IMAGE)
-      .withMountedCache('/root/.npm', dag.cacheVolume('release-pipeline-npm'))
-      .withEnvVariable('CI', 'true')
-      .withDirectory('/src', this.source, { include: ['app/**', 'ci/**', 'pipeline/**', 'package.json', 'package-lock.json', 'tsconfig*.json', 'vitest.config.ts'] })
-      .withWorkdir('/src')
-      .withExec(['npm', 'ci', '--no-audit', '--no-fund'])
-      .withExec(['npm', 'ci', '--no-audit', '--no-fund', '--prefix', 'app'])
-      .withExec(['npm', 'ci', '--no-audit', '--no-fund', '--prefix', 'ci'])
-      .withExec(['npx', 'tsc', '-p', 'app/tsconfig.json'])
-      .withExec(['npx', 'tsc', '-p', 'ci/tsconfig.json'])
-      // The suites that need no external tool; the registry/cosign/helm suites run in the host
-      // runner's CI (npm test), which has those tools.
-      .withExec(['npx', 'vitest', 'run', 'app/test', 'ci/test/reference', 'ci/test/args', 'ci/test/image-config', 'ci/test/chart-package', 'ci/test/module'])
-      .stdout();
-  }
-
-  /** Lint and package the chart with version/appVersion and the image repository+digest written in. */
-  @func()
-  async chartPackage(imageRepository: string, imageDigest: string, version = DEV_VERSION, revision = '', sourceUrl = ''): Promise<File> {
-    const chart = this.source.directory('chart');
-    const chartYaml = stampChartYaml(await chart.file('Chart.yaml').contents(), { version, appVersion: version, ...(sourceUrl ? { source: sourceUrl } : {}), ...(revision ? { revision } : {}) });
-    const valuesYaml = stampValuesYaml(await chart.file('values.yaml').contents(), { imageRepository, imageDigest });
-    const staged = chart.withoutDirectory('test').withNewFile('Chart.yaml', chartYaml).withNewFile('values.yaml', valuesYaml);
-    return helmContainer()
-      .withDirectory(`/work/${CHART_NAME}`, staged)
-      .withExec(helmLintArgs(`/work/${CHART_NAME}`), { useEntrypoint: true })
-      .withExec(helmPackageArgs(`/work/${CHART_NAME}`, '/work/out'), { useEntrypoint: true })
-      .file(`/work/out/${CHART_NAME}-${version}.tgz`);
-  }
-
-  /** Push the image (linux/amd64 + linux/arm64) and the chart; returns both digest references as JSON. */
-  @func({ cache: 'never' })
-  async publish(
-    registry: string,
-    version = DEV_VERSION,
-    revision = NO_REVISION,
-    created = EPOCH,
-    sourceUrl = PLACEHOLDER_SOURCE,
-    username = '',
-    password?: Secret,
-  ): Promise<string> {
-    const target = parseRegistryTarget(registry);
-    const login: RegistryLogin | undefined = username && password ? { registry: target.registry, username, password } : undefined;
-    const repository = repositoryIn(target, IMAGE_NAME);
-    const variants = await Promise.all(['linux/amd64', 'linux/arm64'].map((p) => this.build(version, revision, created, sourceUrl, p)));
-    let publisher = dag.container();
-    if (login) publisher = publisher.withRegistryAuth(login.registry, login.username, login.password);
-    const published = await publisher.publish(`${repository}:${versionTag(version)}`, { platformVariants: variants });
-    const imageRef = pinned(repository, parseDigestReference(published.replace(/:[^:/@]+@/, '@')).digest);
-    const chart = await this.chartPackage(repository, imageRef.split('@')[1]!, version, revision, sourceUrl);
-    const chartRef = await this.pushChart(helmContainer(login), chart, target, version);
-    return JSON.stringify({ image: imageRef, chart: chartRef });
-  }
-
-  /** `helm push` from the given helm container (logged in, or bound to a registry service). */
-  private async pushChart(helm: Container, chart: File, target: RegistryTarget, version: string, access: RegistryAccess = {}): Promise<string> {
-    const tgz = `/work/${CHART_NAME}-${version}.tgz`;
-    const out = await helm.withFile(tgz, chart).withExec(helmPushArgs(tgz, target, access), { useEntrypoint: true }).combinedOutput();
-    return pinned(chartRepository(target, CHART_NAME), parseHelmPushDigest(out));
+  build(
+    /** The runtime base image, by digest (default: the pinned distroless Node 20). */
+    baseImage?: string,
+    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
+    revision?: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime?: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount?: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+    /** The source repository URL written into the image and chart (default: the origin remote). */
+    sourceUrl?: string,
+  ): Container {
+    const base = baseImage ?? RUNTIME_BASE_IMAGE;
+    parseDigestReference(base, '--base-image');
+    const built = step(
+      toolbox(this.source),
+      imageArgs({ baseImage: base, output: `${OUT}/image`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
+    ).withExec(['tar', '-C', `${OUT}/image`, '-cf', `${OUT}/image.tar`, '.']);
+    return dag.container().import_(built.file(`${OUT}/image.tar`));
   }
 
   /**
-   * Sign an artifact by digest with cosign (legacy .sig format, verifiable by cosign v2 and v3).
-   * Keyless in GitHub Actions (OIDC request URL + token), or with a key and its password.
+   * The service's test suite, as the pipeline's `test` step runs it.
+   * Example: dagger call test
+   */
+  @func()
+  async test(): Promise<string> {
+    return step(toolbox(this.source), ['test']).stdout();
+  }
+
+  /**
+   * The chart, linted and packaged with the version and the image digest written in.
+   * Example: dagger call chart-package --image ghcr.io/acme/koa-service@sha256:… export --path chart.tgz
+   */
+  @func()
+  chartPackage(
+    /** The image the chart deploys: repository@sha256:…. */
+    image: string,
+    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
+    revision?: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime?: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount?: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+    /** The source repository URL written into the image and chart (default: the origin remote). */
+    sourceUrl?: string,
+  ): File {
+    const ref = parseDigestReference(image, '--image');
+    return step(
+      toolbox(this.source),
+      chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
+    ).file(`${OUT}/chart.tgz`);
+  }
+
+  /**
+   * Build and push the image and the chart by digest, untagged and unsigned (sign and verify next).
+   * Example: dagger call publish --registry ghcr.io/acme --username me --password env://GHCR_TOKEN
+   */
+  @func({ cache: 'never' })
+  async publish(
+    /** Where to publish: host[:port]/namespace. */
+    registry: string,
+    /** The registry user. */
+    username?: string,
+    /** The registry password or token. */
+    password?: Secret,
+    /** Reach the registry over plain HTTP. */
+    plainHttp = false,
+    /** The runtime base image, by digest (default: the pinned distroless Node 20). */
+    baseImage?: string,
+    /** Skip the service's tests. */
+    skipTests = false,
+    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
+    revision?: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime?: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount?: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+    /** The source repository URL written into the image and chart (default: the origin remote). */
+    sourceUrl?: string,
+  ): Promise<Published> {
+    parseRegistryTarget(registry);
+    const base = baseImage ?? RUNTIME_BASE_IMAGE;
+    parseDigestReference(base, '--base-image');
+    const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
+    const out = JSON.parse(await step(withSecrets(toolbox(this.source), login(username, password)), args).stdout()) as { image: string; chart: string };
+    return new Published(out.image, out.chart);
+  }
+
+  /**
+   * Sign artifacts by digest (an image index: its platform manifests too), then verify them.
+   * Example: dagger call sign --ref ghcr.io/acme/koa-service@sha256:… --key file://cosign.key --key-password env://COSIGN_PASSWORD
    */
   @func({ cache: 'never' })
   async sign(
-    ref: string,
+    /** What to sign: repository@sha256:…, one or more. */
+    ref: string[],
+    /** A cosign private key. */
     key?: Secret,
+    /** The cosign key's password. */
     keyPassword?: Secret,
-    oidcRequestUrl = '',
+    /** Keyless: the identity the signing certificate must name (the workflow ref). */
+    certificateIdentity?: string,
+    /** Keyless: the OIDC issuer of that identity. */
+    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_URL. */
+    oidcRequestUrl?: string,
+    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
     oidcRequestToken?: Secret,
-    registryUsername = '',
-    registryPassword?: Secret,
-    plainHttp = false,
-  ): Promise<string> {
-    return this.signer(ref, { key, keyPassword, oidcRequestUrl, oidcRequestToken, registryUsername, registryPassword, plainHttp }).stdout();
-  }
-
-  /** The signing container, built lazily (tests inspect it without an engine). */
-  signer(
-    ref: string,
-    o: { key?: Secret; keyPassword?: Secret; oidcRequestUrl?: string; oidcRequestToken?: Secret; registryUsername?: string; registryPassword?: Secret; plainHttp?: boolean },
-  ): Container {
-    const { registry } = parseDigestReference(ref, 'the artifact to sign');
-    if (!o.key && !(o.oidcRequestUrl && o.oidcRequestToken)) {
-      throw new Error('sign needs --key (and --key-password), or --oidc-request-url and --oidc-request-token for keyless signing');
-    }
-    const signer: Signer = o.key ? { kind: 'key', keyPath: COSIGN_KEY_PATH } : { kind: 'keyless' };
-    const login = o.registryUsername && o.registryPassword ? { registry, username: o.registryUsername, password: o.registryPassword } : undefined;
-    const args = cosignSignArgs(ref, signer, { plainHttp: o.plainHttp ?? false });
-    // Locally signed keys carry no transparency-log entry; keyless signatures go to the public log.
-    return cosignContainer({
-      ...(login ? { login } : {}),
-      ...(o.key ? { key: o.key } : {}),
-      ...(o.keyPassword ? { keyPassword: o.keyPassword } : {}),
-      ...(o.oidcRequestUrl ? { oidcRequestUrl: o.oidcRequestUrl } : {}),
-      ...(o.oidcRequestToken ? { oidcRequestToken: o.oidcRequestToken } : {}),
-    }).withExec(args, { useEntrypoint: true });
-  }
-
-  /** Verify an artifact by digest: against a public key, or a keyless identity and issuer. */
-  @func()
-  async verify(ref: string, publicKey?: File, certificateIdentity = '', certificateOidcIssuer = GITHUB_ACTIONS_ISSUER, plainHttp = false): Promise<string> {
-    const policy: Policy = publicKey ? { kind: 'key', publicKeyPath: '/work/cosign.pub' } : { kind: 'identity', identity: certificateIdentity, issuer: certificateOidcIssuer };
-    if (!publicKey && !certificateIdentity) throw new Error('verify needs --public-key, or --certificate-identity (and --certificate-oidc-issuer)');
-    let ctr = dag.container().from(COSIGN_IMAGE);
-    if (publicKey) ctr = ctr.withFile('/work/cosign.pub', publicKey);
-    return ctr.withExec(cosignVerifyArgs(ref, policy, { plainHttp }), { useEntrypoint: true }).stdout();
-  }
-
-  /** Build, test, publish, sign and verify; returns the release summary (the shape of .out/release.json). */
-  @func({ cache: 'never' })
-  async release(
-    registry: string,
-    version = DEV_VERSION,
-    revision = NO_REVISION,
-    created = EPOCH,
-    sourceUrl = PLACEHOLDER_SOURCE,
-    username = '',
+    /** The registry user. */
+    username?: string,
+    /** The registry password or token. */
     password?: Secret,
-    key?: Secret,
-    keyPassword?: Secret,
-    publicKey?: File,
-    oidcRequestUrl = '',
-    oidcRequestToken?: Secret,
-    certificateIdentity = '',
-    certificateOidcIssuer = GITHUB_ACTIONS_ISSUER,
-    skipTests = false,
-  ): Promise<string> {
-    if (!skipTests) await this.test();
-    const { image, chart } = JSON.parse(await this.publish(registry, version, revision, created, sourceUrl, username, password)) as { image: string; chart: string };
-    for (const ref of [image, chart]) {
-      await this.sign(ref, key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
-      await this.verify(ref, publicKey, certificateIdentity, certificateOidcIssuer);
-    }
-    const [imageRepo, imageDigest] = image.split('@') as [string, string];
-    const [chartRepo, chartDigest] = chart.split('@') as [string, string];
-    const policy: Policy = key ? { kind: 'key', publicKeyPath: 'cosign.pub' } : { kind: 'identity', identity: certificateIdentity, issuer: certificateOidcIssuer };
-    return JSON.stringify(
-      releaseSummary({
-        version,
-        revision,
-        source: sourceUrl,
-        image: { repository: imageRepo, digest: imageDigest, platforms: ['linux/amd64', 'linux/arm64'], base: RUNTIME_BASE_IMAGE },
-        chart: { repository: chartRepo, digest: chartDigest, name: CHART_NAME, version },
-        policy,
-      }),
-      null,
-      2,
-    );
-  }
-
-  /** A throwaway CNCF distribution registry (plain HTTP) for the end-to-end run. */
-  @func()
-  registry(): Service {
-    return dag.container().from(REGISTRY_IMAGE).withExposedPort(5000).asService({ useEntrypoint: true });
+    /** Reach the registry over plain HTTP. */
+    plainHttp = false,
+  ): Promise<string[]> {
+    const refs = ref.map((r) => parseDigestReference(r, 'the artifact to sign'));
+    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
+    const secrets: ToolboxSecrets = {
+      ...login(username, password),
+      ...(key ? { key } : {}),
+      ...(keyPassword ? { keyPassword } : {}),
+      ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
+    };
+    const out = await step(withSecrets(toolbox(this.source), secrets), signArgs({ refs, signing, plainHttp })).stdout();
+    return (JSON.parse(out) as { signed: string[] }).signed;
   }
 
   /**
-   * The whole release against the throwaway registry with a generated key: build, package, push
-   * from containers over plain HTTP, sign, verify. Returns the release summary.
+   * Verify a release from its chart: the chart's signature, then every image it deploys.
+   * Example: dagger call verify --chart ghcr.io/acme/charts/koa-service@sha256:… --public-key cosign.pub
+   */
+  @func({ cache: 'session' })
+  async verify(
+    /** The chart to verify: repository@sha256:…. */
+    chart: string,
+    /** The cosign public key the release was signed with. */
+    publicKey?: File,
+    /** Keyless: the identity the signing certificate must name (the workflow ref). */
+    certificateIdentity?: string,
+    /** Keyless: the OIDC issuer of that identity. */
+    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+    /** The registry user. */
+    username?: string,
+    /** The registry password or token. */
+    password?: Secret,
+    /** Reach the registry over plain HTTP. */
+    plainHttp = false,
+  ): Promise<string> {
+    const ref = parseDigestReference(chart, '--chart');
+    if (!publicKey === !certificateIdentity) throw new Error('verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
+    let box = withSecrets(toolbox(this.source), login(username, password));
+    if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
+    const policy = publicKey
+      ? { kind: 'key' as const, publicKeyPath: PUBLIC_KEY_PATH }
+      : { kind: 'identity' as const, identity: certificateIdentity!, issuer: certificateOidcIssuer };
+    return step(box, verifyArgs({ chart: ref, policy, plainHttp })).stdout();
+  }
+
+  /**
+   * The whole release: build, test, publish by digest, sign, verify (with the same credentials), tag last.
+   * Example: dagger call release --registry ghcr.io/acme --username me --password env://GHCR_TOKEN --key file://cosign.key image
    */
   @func({ cache: 'never' })
-  async endToEnd(version = '0.0.0-e2e', revision = NO_REVISION): Promise<string> {
-    const registry = this.registry();
-    const host = 'registry:5000';
-    const repository = `${host}/${IMAGE_NAME}`;
-    const created = EPOCH;
-    const image = await this.build(version, revision, created);
+  async release(
+    /** Where to publish: host[:port]/namespace. */
+    registry: string,
+    /** A cosign private key. */
+    key?: Secret,
+    /** The cosign key's password. */
+    keyPassword?: Secret,
+    /** Keyless: the identity the signing certificate must name (the workflow ref). */
+    certificateIdentity?: string,
+    /** Keyless: the OIDC issuer of that identity. */
+    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_URL. */
+    oidcRequestUrl?: string,
+    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
+    oidcRequestToken?: Secret,
+    /** The registry user. */
+    username?: string,
+    /** The registry password or token. */
+    password?: Secret,
+    /** Reach the registry over plain HTTP. */
+    plainHttp = false,
+    /** The runtime base image, by digest (default: the pinned distroless Node 20). */
+    baseImage?: string,
+    /** Skip the service's tests. */
+    skipTests = false,
+    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
+    revision?: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime?: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount?: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+    /** The source repository URL written into the image and chart (default: the origin remote). */
+    sourceUrl?: string,
+  ): Promise<Release> {
+    parseRegistryTarget(registry);
+    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
+    const secrets: ToolboxSecrets = {
+      ...login(username, password),
+      ...(key ? { key } : {}),
+      ...(keyPassword ? { keyPassword } : {}),
+      ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
+    };
+    const base = baseImage ?? RUNTIME_BASE_IMAGE;
+    parseDigestReference(base, '--base-image');
+    const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
+    return Release.fromSummary(await step(withSecrets(toolbox(this.source), secrets), args).stdout());
+  }
 
-    const pushed = await craneContainer()
-      .withServiceBinding('registry', registry)
-      .withFile('/work/image.tar', image.asTarball())
-      .withExec(['push', '--insecure', '/work/image.tar', `${repository}:${version}`], { useEntrypoint: true })
-      .stdout();
-    const imageRef = pinned(repository, parseDigestReference(pushed.trim().split('\n').pop()!).digest);
-    const chartFile = await this.chartPackage(repository, imageRef.split('@')[1]!, version);
-    const chartRef = await this.pushChart(helmContainer().withServiceBinding('registry', registry), chartFile, { registry: host, namespace: '' }, version, { plainHttp: true });
-
-    // A throwaway key pair that never leaves the containers of this run.
-    const keys = dag
-      .container()
-      .from(COSIGN_IMAGE)
-      .withEnvVariable('COSIGN_PASSWORD', '')
-      .withWorkdir('/keys')
-      .withExec(['generate-key-pair'], { useEntrypoint: true })
-      .directory('/keys');
-    for (const ref of [imageRef, chartRef]) {
-      const cosign = dag.container().from(COSIGN_IMAGE).withServiceBinding('registry', registry).withDirectory('/keys', keys).withEnvVariable('COSIGN_PASSWORD', '');
-      await cosign.withExec(cosignSignArgs(ref, { kind: 'key', keyPath: '/keys/cosign.key' }, { plainHttp: true }), { useEntrypoint: true }).sync();
-      await cosign.withExec(cosignVerifyArgs(ref, { kind: 'key', publicKeyPath: '/keys/cosign.pub' }, { plainHttp: true }), { useEntrypoint: true }).sync();
+  /**
+   * The whole release against a throwaway registry service (started once, stopped at the end), with
+   * a throwaway key, then verified from its chart. Needs no secrets: CI runs it on every change.
+   * Example: dagger call end-to-end chart
+   */
+  @func({ cache: 'never' })
+  async endToEnd(
+    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
+    revision?: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime?: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount?: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+  ): Promise<Release> {
+    const registry = await registryService(this.source).start();
+    try {
+      const target = { registry: 'registry:5000/e2e', plainHttp: true };
+      const released = step(
+        toolbox(this.source).withServiceBinding('registry', registry),
+        releaseArgs({ ...target, signing: { kind: 'generated' }, baseImage: RUNTIME_BASE_IMAGE, git: git(revision, commitTime, commitCount, gitTag) }),
+      );
+      const release = Release.fromSummary(await released.stdout());
+      await released
+        .withExec([
+          ...CLI,
+          ...verifyArgs({ chart: parseDigestReference(release.chart), policy: { kind: 'key', publicKeyPath: `${OUT}/keys/cosign.pub` }, plainHttp: true }),
+        ])
+        .sync();
+      return release;
+    } finally {
+      await registry.stop();
     }
-    return JSON.stringify(
-      releaseSummary({
-        version,
-        revision,
-        source: PLACEHOLDER_SOURCE,
-        image: { repository, digest: imageRef.split('@')[1]!, platforms: ['linux/amd64'], base: RUNTIME_BASE_IMAGE },
-        chart: { repository: chartRef.split('@')[0]!, digest: chartRef.split('@')[1]!, name: CHART_NAME, version },
-        policy: { kind: 'key', publicKeyPath: 'cosign.pub' },
-      }),
-      null,
-      2,
-    );
   }
 }
-

@@ -22,7 +22,10 @@ describe('chart stamping', () => {
     expect(() => stampChartYaml('version: 0\n', { version: 'main', appVersion: 'x' })).toThrow(/not SemVer/);
   });
   it('writes the image repository and digest into values', () => {
-    const out = stampValuesYaml('image:\n  # the repo\n  repository: ""\n  digest: ""\n  pullPolicy: IfNotPresent\n', { imageRepository: 'ghcr.io/o/a', imageDigest: D });
+    const out = stampValuesYaml('image:\n  # the repo\n  repository: ""\n  digest: ""\n  pullPolicy: IfNotPresent\n', {
+      imageRepository: 'ghcr.io/o/a',
+      imageDigest: D,
+    });
     expect(parse(out)).toEqual({ image: { repository: 'ghcr.io/o/a', digest: D, pullPolicy: 'IfNotPresent' } });
     expect(out).toContain('# the repo');
   });

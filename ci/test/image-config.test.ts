@@ -42,7 +42,12 @@ describe('image config and manifests', () => {
     expect(cfg.architecture).toBe('arm64');
   });
   it('writes OCI manifests even over Docker-typed base layers', () => {
-    const m = imageManifest({ mediaType: MediaType.config, digest: d('4'), size: 5 }, [{ mediaType: MediaType.dockerLayerGzip, digest: d('5'), size: 6 }], [layer], { a: 'b' });
+    const m = imageManifest(
+      { mediaType: MediaType.config, digest: d('4'), size: 5 },
+      [{ mediaType: MediaType.dockerLayerGzip, digest: d('5'), size: 6 }],
+      [layer],
+      { a: 'b' },
+    );
     expect(m.mediaType).toBe(MediaType.manifest);
     expect(m.layers.map((l) => l.mediaType)).toEqual([MediaType.layerGzip, MediaType.layerGzip]);
     expect(imageIndex([], {}).mediaType).toBe(MediaType.index);

@@ -1,30 +1,284 @@
-// The Dagger module without an engine: its lazy container chains are built and inspected (nothing
-// runs until awaited), its images are all pinned, and no secret ever reaches an argument list.
+// The Dagger module's wiring, held to what the real SDK sends an engine: each function is called
+// through the SDK's own connection against a fake engine session (./fake-engine.ts) that records
+// the GraphQL queries. From them: which image each exec runs in, as which user, with which
+// environment, secrets and mounts, and the exact pipeline command. No private SDK field is read.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dag, type Container } from '@dagger.io/dagger';
-import { describe, expect, it } from 'vitest';
-import { PINNED_IMAGES } from '../src/images.js';
-import { ReleasePipeline } from '../src/index.js';
+import { connection, dag } from '@dagger.io/dagger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
+import { ReleasePipeline, type Release } from '../src/index.js';
+import { execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
 
 const srcDir = fileURLToPath(new URL('../src', import.meta.url));
 const D = `sha256:${'ef'.repeat(32)}`;
+const SECRETS = {
+  password: 'Very-Secret-Registry-Pw',
+  key: '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----Very-Secret',
+  keyPassword: 'Very-Secret-Key-Pw',
+  token: 'Very-Secret-Oidc-Token',
+};
 
-interface Step {
-  operation: string;
-  args?: Record<string, unknown>;
+const SUMMARY = {
+  schema: 'signed-release-pipeline/release/v1',
+  version: '0.1.0-dev.1.gabc',
+  revision: 'a'.repeat(40),
+  source: 'https://github.com/o/r',
+  image: {
+    repository: 'ghcr.io/acme/koa-service',
+    digest: D,
+    ref: `ghcr.io/acme/koa-service@${D}`,
+    platforms: ['linux/amd64'],
+    manifests: [],
+    base: RUNTIME_BASE_IMAGE,
+  },
+  chart: {
+    repository: 'ghcr.io/acme/charts/koa-service',
+    digest: D,
+    ref: `ghcr.io/acme/charts/koa-service@${D}`,
+    name: 'koa-service',
+    version: '0.1.0-dev.1.gabc',
+  },
+  signing: { kind: 'key', publicKey: '/out/keys/signer.pub' },
+  verify: { image: 'cosign verify … image', chart: 'cosign verify … chart', release: 'npm run verify -- …' },
+};
+
+let engine: FakeEngine;
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  engine = new FakeEngine((chain) => {
+    const leaf = chain[chain.length - 1]!.field;
+    if (leaf === 'stdout') {
+      const argv = execState(chain).execs.at(-1) ?? [];
+      const command = argv[2];
+      const out = command === 'release' ? JSON.stringify(SUMMARY) : command === 'sign' ? JSON.stringify({ signed: [argv.at(-2)] }) : '';
+      outputs.push(out);
+      return out;
+    }
+    return '';
+  });
+  await engine.start();
+});
+afterAll(() => engine.stop());
+
+/** Runs module code inside an SDK connection to the fake engine; returns what it returned. */
+async function call<T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, engine.env());
+  let result: T | undefined;
+  try {
+    await connection(async () => {
+      result = await work(new ReleasePipeline(dag.directory()));
+    });
+  } finally {
+    for (const k of Object.keys(engine.env())) if (saved[k] === undefined) delete process.env[k];
+  }
+  return result as T;
 }
 
-function steps(c: Container): Step[] {
-  return (c as unknown as { _ctx: { _queryTree: Step[] } })._ctx._queryTree;
+const secret = (name: keyof typeof SECRETS) => dag.setSecret(name, SECRETS[name]);
+
+/** The state of every container whose output was asked for, in order. */
+function asked(field = 'stdout'): ExecState[] {
+  return engine.queries.filter((q) => q.at(-1)!.field === field).map((q) => execState(q));
 }
 
-function execArgs(c: Container): string[][] {
-  return steps(c)
-    .filter((s) => s.operation === 'withExec')
-    .map((s) => s.args!.args as string[]);
+/** Every chain the module sent, with referenced objects expanded: what an engine would build. */
+function allCalls(): Call[] {
+  const seen: Call[] = [];
+  const walk = (chain: readonly Call[]) => {
+    for (const c of chain) {
+      seen.push(c);
+      for (const v of Object.values(c.args)) if (isRef(v)) walk(v.chain);
+    }
+  };
+  for (const q of engine.queries) walk(q);
+  return seen;
 }
+
+function uid(user: string): string {
+  return user === '' ? '0' : user.split(':')[0]!;
+}
+
+/** The engine mounts a secret with its owner and mode (default root, 0400): can this user read it? */
+function canRead(user: string, mount: { owner: string; mode?: number }): boolean {
+  const mode = mount.mode ?? 0o400;
+  if (uid(user) === '0') return true;
+  if (uid(user) === mount.owner.split(':')[0]) return (mode & 0o400) !== 0;
+  return (mode & 0o004) !== 0;
+}
+
+function expectNoSecretIn(values: readonly string[]): void {
+  for (const v of values) for (const s of Object.values(SECRETS)) expect(v).not.toContain(s);
+}
+
+describe('release with a key, on a registry that needs a login', () => {
+  let release: Release;
+  let state: ExecState;
+
+  beforeAll(async () => {
+    engine.queries.length = 0;
+    release = await call((p) =>
+      p.release('ghcr.io/acme', secret('key'), secret('keyPassword'), undefined, undefined, undefined, undefined, 'bot', secret('password')),
+    );
+    state = asked().at(-1)!;
+  });
+
+  it('runs the pipeline CLI in the pinned toolbox, as root, after the bootstrap', () => {
+    expect(state.image).toBe(PINNED_IMAGES.NODE_IMAGE);
+    expect(state.user).toBe('0:0');
+    expect(state.execs.at(-2)).toEqual(['bash', 'scripts/bootstrap.sh']);
+    expect(state.env.BOOTSTRAP_PROFILE).toBe('runtime');
+    expect(state.execs.at(-1)).toEqual([
+      'node',
+      'pipeline/dist/cli.mjs',
+      'release',
+      '--registry',
+      'ghcr.io/acme',
+      '--key',
+      '/run/secrets/cosign.key',
+      '--base-image',
+      RUNTIME_BASE_IMAGE,
+      '--json',
+    ]);
+  });
+
+  it('passes secrets as secret variables and a secret file the user can read, never as arguments', () => {
+    expect(state.env.REGISTRY_USERNAME).toBe('bot');
+    expect(state.secretEnv).toEqual({ REGISTRY_PASSWORD: SECRETS.password, COSIGN_PASSWORD: SECRETS.keyPassword });
+    expect(state.secretMounts.map((m) => m.path)).toEqual(['/run/secrets/cosign.key']);
+    for (const m of state.secretMounts) expect(canRead(state.user, m), m.path).toBe(true);
+    expectNoSecretIn(
+      allCalls()
+        .filter((c) => c.field === 'withExec')
+        .flatMap((c) => (c.args.args as string[]).map(String)),
+    );
+    expectNoSecretIn(
+      allCalls()
+        .filter((c) => c.field === 'withEnvVariable' || c.field === 'withNewFile')
+        .map((c) => JSON.stringify(c.args)),
+    );
+  });
+
+  it('keeps temporary files (the credentials the CLI writes for the tools) out of every layer', () => {
+    expect(state.temps).toContain('/tmp');
+  });
+
+  it("builds the tools from tools.lock with the host's own script, in the pinned Go image", () => {
+    const tools = allCalls().filter((c) => c.field === 'withDirectory' && c.args.path === '/opt/tools/bin');
+    expect(tools).toHaveLength(1);
+    const built = execState((tools[0]!.args.source as { chain: Call[] }).chain);
+    expect(built.image).toBe(PINNED_IMAGES.GO_IMAGE);
+    expect(built.env.TOOLS_SCOPE).toBe('runtime');
+    expect(built.execs).toEqual([['bash', 'scripts/install-tools.sh']]);
+  });
+
+  it('returns the release as an object with fields', () => {
+    expect(release.image).toBe(SUMMARY.image.ref);
+    expect(release.chart).toBe(SUMMARY.chart.ref);
+    expect(release.platforms).toEqual(['linux/amd64']);
+    expect(release.signer).toBe('key /out/keys/signer.pub');
+    expect(JSON.parse(release.json)).toEqual(SUMMARY);
+  });
+});
+
+describe('keyless signing, as in GitHub Actions', () => {
+  it("gives cosign the runner's OIDC request URL and, as a secret, its token", async () => {
+    engine.queries.length = 0;
+    const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
+    await call((p) =>
+      p.sign(
+        [`ghcr.io/acme/koa-service@${D}`],
+        undefined,
+        undefined,
+        identity,
+        'https://token.actions.githubusercontent.com',
+        'https://actions.example/token?x=1',
+        secret('token'),
+      ),
+    );
+    const s = asked().at(-1)!;
+    expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
+    expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
+    expect(s.execs.at(-1)).toEqual([
+      'node',
+      'pipeline/dist/cli.mjs',
+      'sign',
+      '--keyless',
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      `ghcr.io/acme/koa-service@${D}`,
+      '--json',
+    ]);
+  });
+});
+
+describe('inputs are checked before any side effect', () => {
+  it.each<[string, (p: ReleasePipeline) => Promise<unknown>, RegExp]>([
+    [
+      'a key and keyless at once',
+      (p: ReleasePipeline) => p.release('ghcr.io/acme', secret('key'), undefined, 'id', undefined, 'https://u', secret('token')),
+      /not both/,
+    ],
+    ['no way to sign', (p: ReleasePipeline) => p.release('ghcr.io/acme'), /signing needs --key/],
+    ['keyless without the token', (p: ReleasePipeline) => p.release('ghcr.io/acme', undefined, undefined, 'id', undefined, 'https://u'), /needs all of/],
+    [
+      'a username without a password',
+      (p: ReleasePipeline) => p.release('ghcr.io/acme', secret('key'), undefined, undefined, undefined, undefined, undefined, 'bot'),
+      /--username and --password together/,
+    ],
+    ['a registry with a scheme', (p: ReleasePipeline) => p.release('https://ghcr.io/acme', secret('key')), /drop the scheme/],
+    [
+      'a base image by tag',
+      (p: ReleasePipeline) =>
+        p.release('ghcr.io/acme', secret('key'), undefined, undefined, undefined, undefined, undefined, undefined, undefined, false, 'node:20'),
+      /must be referenced by digest|malformed reference/,
+    ],
+    ['a tag to sign', (p: ReleasePipeline) => p.sign(['ghcr.io/acme/koa-service:1.0.0'], secret('key')), /must be referenced by digest/],
+  ])('%s', async (_name, work, message) => {
+    engine.queries.length = 0;
+    await expect(call(work)).rejects.toThrow(message);
+    expect(engine.queries.filter((q) => q.at(-1)!.field !== 'id')).toEqual([]);
+  });
+});
+
+describe('end-to-end', () => {
+  it('starts one registry service for the whole run, binds it to the release and the verify, and stops it', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.endToEnd());
+    const fields = engine.queries.map((q) => q.at(-1)!.field);
+    const started = fields.indexOf('start');
+    const stopped = fields.lastIndexOf('stop');
+    const release = engine.queries.findIndex((q) => q.at(-1)!.field === 'stdout');
+    const verify = engine.queries.findIndex((q) => q.at(-1)!.field === 'sync' && execState(q).execs.at(-1)?.[2] === 'verify');
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect([started < release, release < verify, verify < stopped]).toEqual([true, true, true]);
+    const service = execState(engine.queries[started]!.slice(0, -1));
+    expect(service.image).toBe(PINNED_IMAGES.NODE_IMAGE);
+    const v = execState(engine.queries[verify]!);
+    expect(v.services.map((s) => s.alias)).toEqual(['registry']);
+    expect(v.execs.at(-2)?.slice(2, 6)).toEqual(['release', '--registry', 'registry:5000/e2e', '--plain-http']);
+    expect(v.execs.at(-1)).toEqual(['node', 'pipeline/dist/cli.mjs', 'verify', SUMMARY.chart.ref, '--key', '/out/keys/cosign.pub', '--plain-http']);
+  });
+});
+
+describe('build', () => {
+  it('imports the OCI layout the image step wrote, so `dagger call build terminal` opens the image', async () => {
+    engine.queries.length = 0;
+    await call(async (p) => p.build().sync());
+    const q = engine.queries.at(-1)!;
+    const imported = q.find((c) => c.field === 'import');
+    expect(imported).toBeDefined();
+    const file = (imported!.args.source as { chain: Call[] }).chain;
+    expect(file.at(-1)).toEqual({ field: 'file', args: { path: '/out/image.tar' } });
+    const s = execState(file);
+    expect(s.execs.at(-2)).toEqual(['node', 'pipeline/dist/cli.mjs', 'image', '--base-image', RUNTIME_BASE_IMAGE, '--output', '/out/image', '--json']);
+  });
+});
 
 describe('pinned images', () => {
   it('every image carries a tag for people and a digest for machines', () => {
@@ -33,64 +287,23 @@ describe('pinned images', () => {
     }
   });
 
-  it('no module source names an image anywhere but images.ts', () => {
-    const files = readdirSync(srcDir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && f !== 'images.ts');
-    for (const f of files) {
+  it('every image the module pulls is one of them', () => {
+    const pulled = new Set(
+      allCalls()
+        .filter((c) => c.field === 'from')
+        .map((c) => String(c.args.address)),
+    );
+    expect(pulled.size).toBeGreaterThan(0);
+    for (const image of pulled) expect(Object.values(PINNED_IMAGES)).toContain(image);
+  });
+
+  it('no module source reads a secret as plain text or names an image outside images.ts', () => {
+    for (const f of readdirSync(srcDir, { recursive: true })
+      .map(String)
+      .filter((x) => x.endsWith('.ts'))) {
       const text = readFileSync(join(srcDir, f), 'utf8');
-      expect(text, f).not.toMatch(/\.from\(\s*['"`]/);
-      expect(text, f).not.toMatch(/['"`][a-z0-9.-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+['"`]/);
+      expect(text, f).not.toMatch(/\.plaintext\s*\(/);
+      if (f !== 'images.ts') expect(text, f).not.toMatch(/['"`][a-z0-9.-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+@sha256/);
     }
-  });
-
-  it('no module source reads a secret as plain text', () => {
-    for (const f of readdirSync(srcDir, { recursive: true }).map(String).filter((x) => x.endsWith('.ts'))) {
-      expect(readFileSync(join(srcDir, f), 'utf8'), f).not.toMatch(/\.plaintext\s*\(/);
-    }
-  });
-});
-
-describe('the module object, built with no engine', () => {
-  const pipeline = new ReleasePipeline(dag.directory());
-  const password = dag.setSecret('registry-password', 'Very-Secret-Registry-Pw');
-  const key = dag.setSecret('cosign-key', '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----');
-  const keyPassword = dag.setSecret('cosign-key-password', 'Very-Secret-Key-Pw');
-  const token = dag.setSecret('oidc-token', 'Very-Secret-Oidc-Token');
-
-  it('signs by digest with a key: secrets mounted or in secret variables, never in arguments', () => {
-    const c = pipeline.signer(`ghcr.io/o/koa-service@${D}`, { key, keyPassword, registryUsername: 'bot', registryPassword: password });
-    const all = steps(c);
-    const execs = execArgs(c);
-    expect(execs).toEqual([
-      ['login', 'ghcr.io', '--username', 'bot', '--password-stdin'],
-      ['sign', '--yes', '--new-bundle-format=false', '--key', '/run/secrets/cosign.key', '--tlog-upload=false', '--use-signing-config=false', `ghcr.io/o/koa-service@${D}`],
-    ]);
-    const login = all.find((s) => s.operation === 'withExec' && (s.args!.args as string[])[0] === 'login')!;
-    expect(login.args!.redirectStdin).toBe('/run/secrets/registry-password');
-    expect(all.filter((s) => s.operation === 'withMountedSecret').map((s) => s.args!.path)).toEqual(['/run/secrets/registry-password', '/run/secrets/cosign.key']);
-    expect(all.filter((s) => s.operation === 'withSecretVariable').map((s) => s.args!.name)).toEqual(['COSIGN_PASSWORD']);
-    for (const args of execs) for (const a of args) expect(a).not.toMatch(/Very-Secret|password=|^-p$|--registry-password|--key-password|env:\/\//);
-  });
-
-  it('signs keyless with the GitHub OIDC request token as a secret variable', () => {
-    const c = pipeline.signer(`ghcr.io/o/koa-service@${D}`, { oidcRequestUrl: 'https://token.example/req', oidcRequestToken: token });
-    const all = steps(c);
-    expect(execArgs(c)).toEqual([['sign', '--yes', '--new-bundle-format=false', `ghcr.io/o/koa-service@${D}`]]);
-    expect(all.find((s) => s.operation === 'withSecretVariable')?.args?.name).toBe('ACTIONS_ID_TOKEN_REQUEST_TOKEN');
-    expect(all.find((s) => s.operation === 'withEnvVariable' && s.args!.name === 'ACTIONS_ID_TOKEN_REQUEST_URL')?.args?.value).toBe('https://token.example/req');
-  });
-
-  it('every argument of every exec is a plain string (no Secret object can slip in)', () => {
-    const c = pipeline.signer(`ghcr.io/o/koa-service@${D}`, { key, keyPassword, registryUsername: 'bot', registryPassword: password });
-    for (const args of execArgs(c)) for (const a of args) expect(typeof a).toBe('string');
-  });
-
-  it('refuses to sign a tag, or without a way to sign', () => {
-    expect(() => pipeline.signer('ghcr.io/o/koa-service:latest', { key })).toThrow(/must be referenced by digest/);
-    expect(() => pipeline.signer(`ghcr.io/o/koa-service@${D}`, {})).toThrow(/sign needs --key/);
-  });
-
-  it('the cosign image is the pinned one', () => {
-    const c = pipeline.signer(`ghcr.io/o/koa-service@${D}`, { key });
-    expect(steps(c).find((s) => s.operation === 'from')?.args?.address).toBe(PINNED_IMAGES.COSIGN_IMAGE);
   });
 });

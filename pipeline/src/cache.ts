@@ -1,6 +1,6 @@
 // Content-addressed step cache: a step whose inputs hash the same as last time can skip its work.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 /** sha256 over the paths and contents of every file under the given roots (sorted; skips names in `ignore`). */
@@ -36,4 +36,31 @@ export class StepCache {
     await mkdir(this.dir, { recursive: true });
     await writeFile(this.path(step), key);
   }
+}
+
+/**
+ * A folder in the cache that is either absent or complete. `build` fills a private partial folder
+ * that is then renamed into place (atomic): concurrent runs never see half of one, and when two
+ * build the same key at once the first rename wins and the other's copy (the same content) is dropped.
+ */
+export async function cachedDirectory(dir: string, build: (partial: string) => Promise<void>): Promise<{ dir: string; built: boolean }> {
+  if (await exists(dir)) return { dir, built: false };
+  const partial = `${dir}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;
+  await mkdir(partial, { recursive: true });
+  try {
+    await build(partial);
+    await rename(partial, dir).catch(async (err: unknown) => {
+      if (!(await exists(dir))) throw new Error(`could not move ${partial} into the cache at ${dir}`, { cause: err });
+    });
+    return { dir, built: true };
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+}
+
+export function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

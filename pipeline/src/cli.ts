@@ -1,25 +1,95 @@
-// `npm run pipeline -- [options]`: runs the release and prints its summary.
+// `npm run pipeline -- [COMMAND] [options]`, and `node pipeline/dist/cli.mjs …` inside the Dagger
+// module's toolbox container: one entry point, one command per step. Exit codes: 0 done, 1 a step
+// failed, 2 usage error, 130/143 interrupted (everything the run started is stopped first).
+import { copyFile } from 'node:fs/promises';
 import { formatSummary } from '../../ci/src/core/release-summary.js';
-import { PIPELINE_USAGE, parsePipelineArgs, UsageError } from './options.js';
-import { runPipeline } from './pipeline.js';
+import { formatDigestReference } from '../../ci/src/core/reference.js';
+import { cleanupAll, exitCleanlyOnSignals } from './cleanup.js';
+import { parsePipelineArgs, PIPELINE_USAGE, UsageError, type StepInvocation } from './options.js';
 import { outPaths } from './paths.js';
+import { buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly } from './pipeline.js';
 import { seconds } from './progress.js';
+import { serveRegistry } from './registry-cli.js';
+import { buildApp } from './steps/build-app.js';
+import { packageChart } from './steps/package-chart.js';
+import { testApp } from './steps/test-app.js';
+import { verifyCommand } from './verify-cli.js';
 
-try {
-  const options = parsePipelineArgs(process.argv.slice(2));
-  if (options.help) {
-    process.stdout.write(`${PIPELINE_USAGE}\n`);
-    process.exit(0);
+const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+
+async function main(inv: StepInvocation): Promise<number> {
+  const { options } = inv;
+  switch (inv.command) {
+    case 'verify':
+      return verifyCommand(inv.rest);
+    case 'registry':
+      return serveRegistry();
+    case 'release': {
+      const started = performance.now();
+      const { summary } = await runPipeline(options);
+      const local = options.registry ? '' : "\nthe local registry has stopped: run 'npm run registry' to serve it again for these commands\n";
+      print(summary, options.json, `\n${formatSummary(summary)}\n\nwritten to ${outPaths().release} in ${seconds(performance.now() - started)}\n${local}`);
+      return 0;
+    }
+    case 'build': {
+      const dist = await inSession(options, {}, false, (s) => s.ctx.progress.step('build', () => buildApp(s.ctx)));
+      print({ dist }, options.json, dist);
+      return 0;
+    }
+    case 'test':
+      await inSession(options, {}, false, (s) => s.ctx.progress.step('test', () => testApp(s.ctx)));
+      return 0;
+    case 'image': {
+      const { image, base } = await inSession({ ...options, skipTests: true }, {}, options.baseImage === 'host' || !options.baseImage, async (s) => {
+        const built = await buildImage(s, { ...options, skipTests: true });
+        if (inv.output) await exportLayout(built.image.layout.dir, inv.output);
+        return built;
+      });
+      const result = { digest: image.index.digest, platforms: image.platforms, base: formatDigestReference(base.ref), layout: inv.output ?? image.layout.dir };
+      print(result, options.json, `${image.index.digest} ${image.platforms.join(', ')}\n  layout ${result.layout}`);
+      return 0;
+    }
+    case 'chart-package': {
+      const chart = await inSession(options, {}, false, async (s) => {
+        const c = await s.ctx.progress.step('chart', () => packageChart(s.ctx, inv.image!, s.git.commitTime));
+        if (inv.output) await copyFile(c.path, inv.output);
+        return c;
+      });
+      print(
+        { digest: chart.manifest.digest, name: chart.name, version: chart.version, path: chart.path },
+        options.json,
+        `${chart.manifest.digest} ${chart.name} ${chart.version}\n  ${chart.path}`,
+      );
+      return 0;
+    }
+    case 'publish': {
+      const p = await inSession(options, {}, true, (s) => buildAndPublish(s, options));
+      const refs = { image: formatDigestReference(p.imageRef), chart: formatDigestReference(p.chartRef) };
+      print(refs, options.json, `image ${refs.image}\nchart ${refs.chart}\n(untagged and unsigned: run sign, verify, or the whole release)`);
+      return 0;
+    }
+    case 'sign': {
+      const signed = await signOnly(options, inv.refs);
+      const refs = signed.map(formatDigestReference);
+      print({ signed: refs }, options.json, refs.map((r) => `signed ${r}`).join('\n'));
+      return 0;
+    }
   }
-  const started = performance.now();
-  const { summary } = await runPipeline(options);
-  if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else {
-    const local = options.registry ? '' : "\nthe local registry has stopped: run 'npm run registry' to serve it again for these commands\n";
-    process.stdout.write(`\n${formatSummary(summary)}\n\nwritten to ${outPaths().release} in ${seconds(performance.now() - started)}\n${local}`);
-  }
-} catch (err) {
-  const message = (err as Error).message ?? String(err);
-  process.stderr.write(`pipeline: ${message}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
 }
+
+// Errors are named after the command people typed: `npm run verify` reports as verify.
+const label = process.argv[2] === 'verify' ? 'verify' : 'pipeline';
+exitCleanlyOnSignals(label);
+let code: number;
+try {
+  const invocation = parsePipelineArgs(process.argv.slice(2));
+  if (invocation.options.help) {
+    process.stdout.write(`${PIPELINE_USAGE}\n`);
+    code = 0;
+  } else code = await main(invocation);
+} catch (err) {
+  process.stderr.write(`${label}: ${(err as Error).message ?? String(err)}\n`);
+  code = err instanceof UsageError ? 2 : 1;
+}
+await cleanupAll();
+process.exit(code);

@@ -1,6 +1,6 @@
 // What every host step is given: where things are, how to run tools, and the release identity.
 import type { ReleaseIdentity } from '../../ci/src/core/image-config.js';
-import type { RegistryTarget } from '../../ci/src/core/reference.js';
+import type { RegistryAccess, RegistryTarget } from '../../ci/src/core/reference.js';
 import type { StepCache } from './cache.js';
 import type { OutPaths } from './paths.js';
 import type { Progress } from './progress.js';
@@ -12,6 +12,8 @@ export interface StepContext {
   progress: Progress;
   release: ReleaseIdentity;
   target: RegistryTarget;
+  /** How the registry is reached (plain HTTP or not). */
+  access: RegistryAccess;
   /** Environment for crane, helm and cosign (DOCKER_CONFIG when credentials were given). */
   toolEnv: NodeJS.ProcessEnv;
   /** helm --registry-config, when credentials were given. */

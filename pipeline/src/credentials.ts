@@ -12,13 +12,18 @@ export interface RegistryCredentials {
   dispose(): Promise<void>;
 }
 
-export async function registryCredentials(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials> {
-  const username = env.REGISTRY_USERNAME;
-  const password = env.REGISTRY_PASSWORD;
-  if (!username && !password) return { env: { ...env }, secrets: [], dispose: async () => undefined };
-  if (!username || !password) {
+/** Checks the credential variables before anything starts: both or neither. */
+export function checkCredentialEnv(env: NodeJS.ProcessEnv = process.env): void {
+  if (Boolean(env.REGISTRY_USERNAME) !== Boolean(env.REGISTRY_PASSWORD)) {
     throw new Error('set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
   }
+}
+
+export async function registryCredentials(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials> {
+  checkCredentialEnv(env);
+  const username = env.REGISTRY_USERNAME;
+  const password = env.REGISTRY_PASSWORD;
+  if (!username || !password) return { env: { ...env }, secrets: [], dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'pipeline-auth-'));
   const config = join(dir, 'config.json');
   const auth = Buffer.from(`${username}:${password}`).toString('base64');

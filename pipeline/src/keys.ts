@@ -2,10 +2,11 @@
 // password), or the user's key / certificate given by path. Passwords come from COSIGN_PASSWORD.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as asn1js from 'asn1js';
 import { x509 } from './x509.js';
 import type { Policy, Signer } from '../../ci/src/core/cosign-args.js';
 import { run } from './exec.js';
-import { exists } from './oci/layout.js';
+import { exists } from './cache.js';
 import { tool } from './tools.js';
 
 export interface SigningSetup {
@@ -28,20 +29,30 @@ export async function ensureDefaultKeyPair(dir: string): Promise<{ key: string; 
   return { key, pub };
 }
 
-const ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
-const ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+/** Fulcio's OIDC issuer extensions: .1.8 holds a DER UTF8String, the older .1.1 the raw string. */
+export const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+export const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+
+/** The OIDC issuer a Fulcio-style certificate names. */
+function certificateIssuer(cert: x509.X509Certificate): string | undefined {
+  const v2 = cert.getExtension(OID_ISSUER_V2);
+  if (v2) {
+    const decoded = asn1js.fromBER(v2.value);
+    if (decoded.offset !== -1 && decoded.result instanceof asn1js.Utf8String) return decoded.result.getValue();
+  }
+  const v1 = cert.getExtension(OID_ISSUER_V1);
+  return v1 ? Buffer.from(v1.value).toString('utf8') : undefined;
+}
 
 /** The identity (URI or email SAN) and OIDC issuer a Fulcio-style certificate carries. */
 export function certificateIdentity(pem: string): { identity: string; issuer: string; notAfter: Date } {
   const cert = new x509.X509Certificate(pem);
-  const san = cert.getExtension('2.5.29.17') as unknown as { names?: { items: Array<{ type: string; value: string }> } } | null;
-  const names = san?.names?.items ?? [];
+  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const names = san?.names.items ?? [];
   const identity = names.find((n) => n.type === 'url')?.value ?? names.find((n) => n.type === 'email')?.value;
-  const issuerExt = cert.getExtension(ISSUER_V2) ?? cert.getExtension(ISSUER_V1);
-  if (!identity || !issuerExt) throw new Error('the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate');
-  const raw = Buffer.from(issuerExt.value);
-  // .1.8 holds a DER UTF8String (tag 0x0c, short length); .1.1 the raw string.
-  const issuer = raw[0] === 0x0c && raw[1] === raw.length - 2 ? raw.subarray(2).toString('utf8') : raw.toString('utf8');
+  const issuer = certificateIssuer(cert);
+  if (!identity || !issuer)
+    throw new Error('the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate');
   return { identity, issuer, notAfter: cert.notAfter };
 }
 
@@ -50,11 +61,27 @@ export interface SigningOptions {
   key?: string;
   certificate?: string;
   certificateChain?: string;
+  /** Keyless: cosign gets its OIDC token itself (GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*). */
+  keyless?: { identity: string; issuer: string };
 }
 
 export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
   const password = env.COSIGN_PASSWORD ?? '';
   const secrets = password ? [password] : [];
+  if (opts.keyless) {
+    const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
+      throw new Error(
+        'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+      );
+    }
+    return {
+      signer: { kind: 'keyless' },
+      policy: { kind: 'identity', identity: opts.keyless.identity, issuer: opts.keyless.issuer },
+      env: {},
+      secrets: [token],
+    };
+  }
   if (opts.certificate || opts.certificateChain) {
     if (!opts.key || !opts.certificate || !opts.certificateChain) {
       throw new Error('certificate signing needs all of --key, --certificate and --certificate-chain');

@@ -1,111 +1,169 @@
-// The main job on a host with no container engine: build → test → image → chart → publish → sign
-// → verify, with the same pure step logic the Dagger module uses.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { releaseVersion, rfc3339 } from '../../ci/src/core/chart-package.js';
-import { parseRegistryTarget, repositoryIn, type RegistryTarget } from '../../ci/src/core/reference.js';
+// The steps of a release, one function each, and `release`, which runs them in order:
+// build → test → base image → image → chart → publish → sign → verify → tag. The same functions run
+// on this host (`npm run pipeline`) and, compiled, inside the Dagger module's toolbox container.
+import { cp, rename, writeFile } from 'node:fs/promises';
 import { releaseSummary, type ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { platformString } from '../../ci/src/core/oci.js';
+import { atDigest, digestReference, repositoryIn, type DigestReference } from '../../ci/src/core/reference.js';
 import { RUNTIME_BASE_IMAGE } from '../../ci/src/images.js';
-import { StepCache } from './cache.js';
 import type { StepContext } from './context.js';
-import { registryCredentials } from './credentials.js';
-import { gitFacts, sourceUrl } from './git.js';
-import { signingSetup } from './keys.js';
+import { signingSetup, type SigningSetup } from './keys.js';
 import type { PipelineOptions } from './options.js';
-import { outPaths, projectRoot, type OutPaths } from './paths.js';
-import { Progress } from './progress.js';
-import { checkRegistryReachable } from './registry/preflight.js';
-import { defaultRegistryPort, startLocalRegistry, type LocalRegistry } from './registry/local-registry.js';
-import { assembleImage } from './steps/assemble-image.js';
-import { HOST_BASE, resolveBaseImage } from './steps/base-image.js';
+import type { Progress } from './progress.js';
+import { openSession, type PipelineEnvironment, type Session } from './session.js';
+import { assembleImage, type BuiltImage } from './steps/assemble-image.js';
+import { manifestOf } from './steps/inspect.js';
+import { HOST_BASE, resolveBaseImage, type BaseImage } from './steps/base-image.js';
 import { buildApp } from './steps/build-app.js';
-import { packageChart } from './steps/package-chart.js';
-import { publishChart } from './steps/publish-chart.js';
-import { IMAGE_NAME, publishImage, tagImage } from './steps/publish-image.js';
+import { packageChart, type PackagedChart } from './steps/package-chart.js';
+import { IMAGE_NAME, publishChart, publishImage } from './steps/publish-image.js';
 import { signArtifacts } from './steps/sign.js';
+import { tagRelease } from './steps/tag.js';
 import { testApp } from './steps/test-app.js';
 import { verifyArtifacts } from './steps/verify.js';
+
+export type { PipelineEnvironment } from './session.js';
 
 export interface PipelineRun {
   summary: ReleaseSummary;
   progress: Progress;
 }
 
-export interface PipelineEnvironment {
-  root?: string;
-  out?: OutPaths;
-  env?: NodeJS.ProcessEnv;
-  progress?: Progress;
+/** Runs `work` in a session that is closed (registry stopped, credentials removed) however it ends. */
+export async function inSession<T>(
+  options: PipelineOptions,
+  environment: PipelineEnvironment,
+  needsRegistry: boolean,
+  work: (s: Session) => Promise<T>,
+): Promise<T> {
+  const session = await openSession(options, environment, { registry: needsRegistry });
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
 }
 
+function announce(s: Session): void {
+  const { ctx, git } = s;
+  const where = `${ctx.target.registry}${ctx.target.namespace ? `/${ctx.target.namespace}` : ''}`;
+  ctx.progress.info(`release ${ctx.release.version} of ${git.revision.slice(0, 12)}${git.dirty ? ' (uncommitted changes present)' : ''} → ${where}`);
+}
+
+/** The base image a run builds on: given, or the host's Node for the embedded registry, or the pinned default. */
+function baseChoice(options: PipelineOptions, s: Session): string {
+  return options.baseImage ?? (s.embedded ? HOST_BASE : RUNTIME_BASE_IMAGE);
+}
+
+export interface ImageBuild {
+  base: BaseImage;
+  image: BuiltImage;
+}
+
+/** build (→ test) → base image → image: the image as an OCI layout in the cache. */
+export async function buildImage(s: Session, options: PipelineOptions): Promise<ImageBuild> {
+  const { ctx, git } = s;
+  const dist = await ctx.progress.step('build', () => buildApp(ctx));
+  if (!options.skipTests) await ctx.progress.step('test', () => testApp(ctx));
+  const base = await ctx.progress.step('base image', () => resolveBaseImage(ctx, baseChoice(options, s)));
+  const image = await ctx.progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
+  return { base, image };
+}
+
+/** Where the image is published: TARGET/koa-service@<index digest>. */
+export function imageReference(ctx: StepContext, image: BuiltImage): DigestReference {
+  return digestReference(repositoryIn(ctx.target, IMAGE_NAME), image.index.digest);
+}
+
+export interface Published extends ImageBuild {
+  chart: PackagedChart;
+  imageRef: DigestReference;
+  chartRef: DigestReference;
+}
+
+/** Everything up to the registry: image and chart pushed by digest, untagged and unsigned. */
+export async function buildAndPublish(s: Session, options: PipelineOptions): Promise<Published> {
+  const { ctx, git } = s;
+  const built = await buildImage(s, options);
+  const planned = imageReference(ctx, built.image);
+  const chart = await ctx.progress.step('chart', () => packageChart(ctx, planned, git.commitTime));
+  const imageRef = await ctx.progress.step('publish image', () => publishImage(ctx, built.image));
+  const chartRef = await ctx.progress.step('publish chart', () => publishChart(ctx, chart));
+  return { ...built, chart, imageRef, chartRef };
+}
+
+/** The image index, each of its platform manifests, and the chart: everything a release signs. */
+export function signedArtifacts(p: Published): DigestReference[] {
+  return [p.imageRef, ...p.image.manifests.map((m) => atDigest(p.imageRef, m.digest)), p.chartRef];
+}
+
+async function signing(s: Session, options: PipelineOptions): Promise<SigningSetup> {
+  const setup = await signingSetup(
+    {
+      keysDir: s.ctx.out.keys,
+      ...(options.key ? { key: options.key } : {}),
+      ...(options.certificate ? { certificate: options.certificate } : {}),
+      ...(options.certificateChain ? { certificateChain: options.certificateChain } : {}),
+      ...(options.keyless ? { keyless: options.keyless } : {}),
+    },
+    s.ctx.toolEnv,
+  );
+  s.ctx.secrets.push(...setup.secrets);
+  return setup;
+}
+
+/** The whole release; writes release.json and returns its summary. */
 export async function runPipeline(options: PipelineOptions, environment: PipelineEnvironment = {}): Promise<PipelineRun> {
-  const root = environment.root ?? projectRoot;
-  const out = environment.out ?? outPaths();
-  const env = environment.env ?? process.env;
-  const progress = environment.progress ?? new Progress();
-  await mkdir(out.root, { recursive: true });
+  return inSession(options, environment, true, async (s) => {
+    const { ctx } = s;
+    announce(s);
+    // Every input is checked (the signing key and its password included) before the first push.
+    const signer = await signing(s, options);
+    const published = await buildAndPublish(s, options);
+    const artifacts = signedArtifacts(published);
+    await ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts));
+    await ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts));
+    await ctx.progress.step('tag', () => tagRelease(ctx, [published.imageRef, published.chartRef]));
 
-  let registry: LocalRegistry | undefined;
-  let target: RegistryTarget;
-  if (options.registry) {
-    target = parseRegistryTarget(options.registry);
-    await progress.step('registry', async () => checkRegistryReachable(target.registry));
-  } else {
-    registry = await progress.step('registry', async () =>
-      startLocalRegistry({ storageDir: out.registry, port: defaultRegistryPort(env), log: (l) => progress.info(l) }),
-    );
-    target = { registry: registry.address, namespace: '' };
-  }
-  const credentials = await registryCredentials(target.registry, env);
-  try {
-    const git = await gitFacts(root);
-    const appPackage = JSON.parse(await readFile(join(root, 'app', 'package.json'), 'utf8')) as { name: string; version: string };
-    const version = releaseVersion(appPackage.version, git);
-    const signing = await signingSetup(
-      { keysDir: out.keys, ...(options.key ? { key: options.key } : {}), ...(options.certificate ? { certificate: options.certificate } : {}), ...(options.certificateChain ? { certificateChain: options.certificateChain } : {}) },
-      env,
-    );
-    const ctx: StepContext = {
-      root,
-      out,
-      cache: new StepCache(join(out.cache, 'steps')),
-      progress,
-      release: { title: IMAGE_NAME, version, revision: git.revision, source: sourceUrl(git.remote), created: rfc3339(git.commitTime) },
-      target,
-      toolEnv: credentials.env,
-      ...(credentials.helmRegistryConfig ? { helmRegistryConfig: credentials.helmRegistryConfig } : {}),
-      secrets: [...credentials.secrets, ...signing.secrets],
-    };
-    progress.info(`release ${version} of ${git.revision.slice(0, 12)}${git.dirty ? ' (uncommitted changes present)' : ''} → ${target.registry}${target.namespace ? `/${target.namespace}` : ''}`);
-
-    const dist = await progress.step('build', () => buildApp(ctx));
-    if (!options.skipTests) await progress.step('test', () => testApp(ctx));
-    const baseChoice = options.baseImage ?? (registry ? HOST_BASE : RUNTIME_BASE_IMAGE);
-    const base = await progress.step('base image', () => resolveBaseImage(ctx, baseChoice));
-    const image = await progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
-    const imageRepository = repositoryIn(target, IMAGE_NAME);
-    const chart = await progress.step('chart', () => packageChart(ctx, `${imageRepository}@${image.index.digest}`, git.commitTime));
-    const imageRef = await progress.step('publish image', () => publishImage(ctx, image));
-    const chartRef = await progress.step('publish chart', () => publishChart(ctx, chart));
-    await progress.step('sign', () => signArtifacts(ctx, signing, [imageRef, chartRef]));
-    await progress.step('verify', () => verifyArtifacts(ctx, signing.policy, [imageRef, chartRef]));
-    await progress.step('tag', () => tagImage(ctx, imageRef));
-
-    const [chartRepository, chartDigest] = chartRef.split('@') as [string, string];
     const summary = releaseSummary({
-      version,
-      revision: git.revision,
+      version: ctx.release.version,
+      revision: ctx.release.revision,
       source: ctx.release.source,
-      image: { repository: imageRepository, digest: image.index.digest, platforms: image.platforms, base: base.ref },
-      chart: { repository: chartRepository, digest: chartDigest, name: chart.name, version: chart.version },
-      policy: signing.policy,
+      image: {
+        ref: published.imageRef,
+        platforms: published.image.platforms,
+        manifests: published.image.manifests.map((m) => ({ platform: platformString(m.platform!), digest: m.digest })),
+        base: published.base.ref,
+      },
+      chart: { ref: published.chartRef, name: published.chart.name, version: published.chart.version },
+      policy: signer.policy,
     });
-    const tmp = `${out.release}.tmp`;
+    const tmp = `${ctx.out.release}.tmp-${process.pid}`;
     await writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`);
-    await rename(tmp, out.release);
-    return { summary, progress };
-  } finally {
-    await credentials.dispose();
-    await registry?.stop();
-  }
+    await rename(tmp, ctx.out.release);
+    return { summary, progress: ctx.progress };
+  });
+}
+
+/** `sign REF…`: signs each (an index's platform manifests too), then verifies them. */
+export async function signOnly(options: PipelineOptions, refs: readonly DigestReference[], environment: PipelineEnvironment = {}): Promise<DigestReference[]> {
+  // The registry is the artifacts' own (credentials are looked up for it); nothing is started.
+  return inSession({ ...options, registry: refs[0]!.registry }, environment, false, async (s) => {
+    const signer = await signing(s, options);
+    const all: DigestReference[] = [];
+    for (const ref of refs) all.push(ref, ...(await platformManifests(s.ctx, ref)));
+    await s.ctx.progress.step('sign', () => signArtifacts(s.ctx, signer, all));
+    await s.ctx.progress.step('verify', () => verifyArtifacts(s.ctx, signer.policy, all));
+    return all;
+  });
+}
+
+async function platformManifests(ctx: StepContext, ref: DigestReference): Promise<DigestReference[]> {
+  const manifest = await manifestOf(ctx, ref);
+  return (manifest.manifests ?? []).map((m) => atDigest(ref, m.digest));
+}
+
+/** Copies an OCI layout out of the cache (for `image --output` and the Dagger module's import). */
+export async function exportLayout(from: string, to: string): Promise<void> {
+  await cp(from, to, { recursive: true });
 }

@@ -3,7 +3,8 @@
 // faults that outlast a tool's own attempts). A push is idempotent, so trying again is safe.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const TRANSIENT = /\b(5\d\d|connection reset|ECONNRESET|ECONNREFUSED|EOF|broken pipe|timeout|timed out|Service Unavailable|Bad Gateway|Internal Server Error|too many requests|429)\b/i;
+const TRANSIENT =
+  /\b(5\d\d|connection reset|ECONNRESET|ECONNREFUSED|EOF|broken pipe|timeout|timed out|Service Unavailable|Bad Gateway|Internal Server Error|too many requests|TOOMANYREQUESTS|UNAVAILABLE|429)\b/i;
 
 export function isTransient(err: unknown): boolean {
   return TRANSIENT.test(err instanceof Error ? err.message : String(err));

@@ -1,23 +1,28 @@
 // `npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity … --certificate-oidc-issuer …)`
+// Exit 0: verified; 1: a verification failed (named in one line); 2: usage error.
 import { firstFailure, formatVerdict } from '../../ci/src/core/verification-report.js';
-import { UsageError } from './options.js';
+import { onCleanup } from './cleanup.js';
+import { registryCredentials } from './credentials.js';
 import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
 
-try {
-  const options = parseVerifyArgs(process.argv.slice(2));
+export async function verifyCommand(argv: readonly string[]): Promise<number> {
+  const options = parseVerifyArgs(argv);
   if (options.help) {
     process.stdout.write(`${VERIFY_USAGE}\n`);
-    process.exit(0);
+    return 0;
   }
-  const verdict = await verifyRelease(options.chart, options.policy, { toolEnv: process.env, secrets: [] });
+  // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
+  const credentials = await registryCredentials(options.chart.registry);
+  const dispose = onCleanup(() => credentials.dispose());
+  const verdict = await verifyRelease(options.chart, options.policy, {
+    toolEnv: credentials.env,
+    secrets: credentials.secrets,
+    access: { plainHttp: options.plainHttp },
+  }).finally(dispose);
   process.stdout.write(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${formatVerdict(verdict)}\n`);
   const failure = firstFailure(verdict);
-  if (failure) {
-    process.stderr.write(`verify: ${failure}\n`);
-    process.exit(1);
-  }
-} catch (err) {
-  process.stderr.write(`verify: ${(err as Error).message}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  if (!failure) return 0;
+  process.stderr.write(`verify: ${failure}\n`);
+  return 1;
 }

@@ -24,7 +24,10 @@ async function blobsOf(ref: string): Promise<string[]> {
   const repo = ref.split('@')[0]!;
   const blobs: string[] = [];
   for (const m of index.manifests) {
-    const manifest = JSON.parse((await run(tool('crane'), ['manifest', `${repo}@${m.digest}`])).stdout) as { config: { digest: string }; layers: Array<{ digest: string }> };
+    const manifest = JSON.parse((await run(tool('crane'), ['manifest', `${repo}@${m.digest}`])).stdout) as {
+      config: { digest: string };
+      layers: Array<{ digest: string }>;
+    };
     blobs.push(manifest.config.digest, ...manifest.layers.map((l) => l.digest));
   }
   return blobs;
@@ -44,10 +47,16 @@ describe('publishing through faults', () => {
   it('a hard failure mid-push leaves no tag, no signature and no release.json', async () => {
     // The app image's manifests never get in (the base image, pushed before it, does).
     proxy.policy = (r) => (r.kind === 'manifest-put' && r.path.startsWith('/v2/koa-service/') ? { status: 503 } : 'pass');
-    const err = await release().then(() => undefined, (e: Error) => e);
+    const err = await release().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/^pushing the image to 127\.0\.0\.1:\d+\/koa-service failed; nothing was tagged or signed; rerun to resume/);
     expect(proxy.stats.blobBytesUploaded).toBeGreaterThan(1_000_000); // the layers did go up
-    const tags = await run(tool('crane'), ['ls', `${registry.address}/koa-service`]).then((r) => r.stdout.trim(), () => '');
+    const tags = await run(tool('crane'), ['ls', `${registry.address}/koa-service`]).then(
+      (r) => r.stdout.trim(),
+      () => '',
+    );
     expect(tags).toBe('');
     await expect(import('node:fs/promises').then((fs) => fs.access(out.release))).rejects.toThrow();
   }, 180_000);

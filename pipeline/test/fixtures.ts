@@ -1,5 +1,5 @@
-// Shared test fixtures: free ports, throwaway output folders (with one shared cache, so the host
-// base image and production node_modules are built once per machine), and real registries.
+// Shared test fixtures: free ports, throwaway output folders (with one cache per test run), real
+// registries, and the compiled CLI run as a process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -10,7 +10,11 @@ import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 
-export const SHARED_CACHE = join(tmpdir(), 'signed-release-pipeline-test-cache');
+/**
+ * One cache for this test run, made by the global setup and removed after it (so the host base image
+ * and production node_modules are built once per run, never reused from an earlier run).
+ */
+export const SHARED_CACHE = process.env.PIPELINE_TEST_CACHE ?? join(tmpdir(), `pipeline-test-cache-${process.pid}`);
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -42,9 +46,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `npm run pipeline`'s entry point (or another CLI under pipeline/src) as a real process. */
-export async function runCli(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'pipeline', 'src', script), ...args], {
+/** The compiled command line (pipeline/dist/cli.mjs, built by the tests' global setup), as a real process. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

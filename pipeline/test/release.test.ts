@@ -10,6 +10,7 @@ import { runPipeline } from '../src/pipeline.js';
 import type { OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import { registryAnswers } from '../src/registry/probe.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, tempOut } from './fixtures.js';
 import { runImage } from './run-image.js';
@@ -20,6 +21,7 @@ let env: NodeJS.ProcessEnv;
 let first: ReleaseSummary;
 let firstLog: string[];
 let served: LocalRegistry;
+let answeredAfterRun: boolean;
 
 const DIGEST_REF = /^127\.0\.0\.1:\d+\/[a-z0-9/-]+@sha256:[a-f0-9]{64}$/;
 
@@ -29,6 +31,7 @@ beforeAll(async () => {
   env = { ...process.env, PIPELINE_REGISTRY_PORT: String(port) };
   firstLog = [];
   first = (await runPipeline({ skipTests: false, json: false, help: false }, { out, env, progress: new Progress((l) => firstLog.push(l)) })).summary;
+  answeredAfterRun = await registryAnswers(`127.0.0.1:${port}`);
   // What `npm run registry` does: serve the same storage again, so release.json keeps working.
   served = await startLocalRegistry({ storageDir: out.registry, port });
 }, 300_000);
@@ -49,6 +52,8 @@ describe('a release from a fresh output folder', () => {
   it('ran every step, in order', () => {
     const steps = firstLog.filter((l) => l.startsWith('✔')).map((l) => l.split(' ')[1]);
     expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'verify', 'tag']);
+    // Signing covers the index, its platform manifest and the chart.
+    expect(firstLog.find((l) => l.startsWith('✔ sign'))).toContain('3 of 3 signed');
   });
 
   it('writes release.json with digest-only references', async () => {
@@ -58,6 +63,7 @@ describe('a release from a fresh output folder', () => {
     expect(first.image.ref).toBe(`127.0.0.1:${port}/koa-service@${first.image.digest}`);
     expect(first.chart.ref).toBe(`127.0.0.1:${port}/charts/koa-service@${first.chart.digest}`);
     expect(first.image.platforms).toEqual([`linux/${process.arch === 'x64' ? 'amd64' : 'arm64'}`]);
+    expect(first.image.manifests).toEqual([{ platform: first.image.platforms[0], digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/) }]);
     expect(first.image.base).toMatch(/^127\.0\.0\.1:\d+\/base\/node-host@sha256:[a-f0-9]{64}$/);
     expect(first.chart.version).toBe(first.version);
     expect(first.signing).toEqual({ kind: 'key', publicKey: join(out.keys, 'cosign.pub') });
@@ -65,8 +71,7 @@ describe('a release from a fresh output folder', () => {
   });
 
   it('stopped its registry at the end', () => {
-    // `served` answers now only because the test started it again on the same port.
-    expect(served.address).toBe(`127.0.0.1:${port}`);
+    expect(answeredAfterRun).toBe(false);
   });
 
   for (const binary of ['cosign', 'cosign-v2'] as const) {
@@ -122,15 +127,20 @@ describe('a release from a fresh output folder', () => {
 
 describe('a rerun of the same commit', () => {
   let second: ReleaseSummary;
+  let rerunRoot: string;
   const log: string[] = [];
 
   beforeAll(async () => {
     // A different output folder and an empty cache: the image, its layers, the host base and the
     // chart are all built again from scratch, so equal digests prove the build is reproducible.
     const fresh = await tempOut('rerun');
+    rerunRoot = fresh.root;
     const cache = await mkdtemp(join(tmpdir(), 'rerun-cache-'));
     second = (
-      await runPipeline({ skipTests: true, json: false, help: false }, { out: { ...fresh, cache, registry: out.registry, keys: out.keys }, env, progress: new Progress((l) => log.push(l)) })
+      await runPipeline(
+        { skipTests: true, json: false, help: false },
+        { out: { ...fresh, cache, registry: out.registry, keys: out.keys }, env, progress: new Progress((l) => log.push(l)) },
+      )
     ).summary;
   }, 300_000);
 
@@ -144,19 +154,36 @@ describe('a rerun of the same commit', () => {
   });
 
   it('does not sign again what already verifies', () => {
-    expect(log.find((l) => l.startsWith('✔ sign'))).toContain('cached: both already signed');
+    expect(log.find((l) => l.startsWith('✔ sign'))).toContain('cached: all 3 already signed');
   });
 
   it('the signature manifest holds one signature per artifact', async () => {
-    for (const digest of [first.image.digest, first.chart.digest]) {
-      const repo = digest === first.image.digest ? first.image.repository : first.chart.repository;
+    const signed = [
+      [first.image.repository, first.image.digest],
+      [first.image.repository, first.image.manifests[0]!.digest],
+      [first.chart.repository, first.chart.digest],
+    ] as const;
+    for (const [repo, digest] of signed) {
       const sig = JSON.parse((await run(tool('crane'), ['manifest', `${repo}:${digest.replace(':', '-')}.sig`])).stdout) as { layers: unknown[] };
       expect(sig.layers).toHaveLength(1);
     }
   });
 
-  it('release.json is rewritten with the same content', async () => {
-    const again = JSON.parse(await readFile(join(out.root, 'release.json'), 'utf8')) as ReleaseSummary;
-    expect(again.image.ref).toBe(second.image.ref);
+  it("writes its own release.json, equal to the first run's", async () => {
+    const again = JSON.parse(await readFile(join(rerunRoot, 'release.json'), 'utf8')) as ReleaseSummary;
+    expect(again).toEqual(second);
+    expect(again).toEqual(first);
+  });
+
+  it('tags only after signing: the version tags name the signed digests', async () => {
+    const tag = first.version.replace(/\+/g, '_');
+    expect((await run(tool('crane'), ['digest', `${first.image.repository}:${tag}`])).stdout.trim()).toBe(first.image.digest);
+    expect((await run(tool('crane'), ['digest', `${first.chart.repository}:${tag}`])).stdout.trim()).toBe(first.chart.digest);
+    // The base went in by digest only: its repository has no tags at all (the registry lists none, or knows no name).
+    const baseTags = await run(tool('crane'), ['ls', first.image.base.split('@')[0]!]).then(
+      (r) => r.stdout.trim().split('\n').filter(Boolean),
+      (err: Error) => (/NAME_UNKNOWN/.test(err.message) ? [] : [err.message]),
+    );
+    expect(baseTags.filter((t) => !t.startsWith('sha256-'))).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ async function everyFile(dir: string): Promise<string[]> {
 
 describe('credentials from the environment', () => {
   it('without them, the push fails and says what to set', async () => {
-    const r = await runCli('cli.ts', ['--registry', `${registry.address}/team`, '--base-image', 'host', '--skip-tests'], {
+    const r = await runCli(['--registry', `${registry.address}/team`, '--base-image', 'host', '--skip-tests'], {
       PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')),
       PIPELINE_CACHE_DIR: SHARED_CACHE,
       REGISTRY_USERNAME: '',
@@ -48,7 +48,7 @@ describe('credentials from the environment', () => {
 
   it('with them, the release succeeds and no secret shows anywhere', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'out-'));
-    const r = await runCli('cli.ts', ['--registry', `${registry.address}/team`, '--base-image', 'host', '--skip-tests', '--key', join(keyDir, 'release.key'), '--json'], {
+    const r = await runCli(['--registry', `${registry.address}/team`, '--base-image', 'host', '--skip-tests', '--key', join(keyDir, 'release.key'), '--json'], {
       PIPELINE_OUT_DIR: outDir,
       PIPELINE_CACHE_DIR: SHARED_CACHE,
       REGISTRY_USERNAME: USER,
@@ -70,7 +70,7 @@ describe('credentials from the environment', () => {
   }, 180_000);
 
   it('a wrong key password is named without being shown', async () => {
-    const r = await runCli('cli.ts', ['--registry', `${registry.address}/team`, '--skip-tests', '--key', join(keyDir, 'release.key')], {
+    const r = await runCli(['--registry', `${registry.address}/team`, '--skip-tests', '--key', join(keyDir, 'release.key')], {
       PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')),
       REGISTRY_USERNAME: USER,
       REGISTRY_PASSWORD,

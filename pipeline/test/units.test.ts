@@ -36,7 +36,14 @@ describe('deterministic layers', () => {
   ];
   it('lists parents, sorts by path', () => {
     expect(completeAndSort(entries('a')).map((e) => e.path)).toEqual([
-      'app', 'app/bin', 'app/bin/run', 'app/dist', 'app/dist/main.js', 'app/node_modules', 'app/node_modules/.bin', 'app/node_modules/.bin/x',
+      'app',
+      'app/bin',
+      'app/bin/run',
+      'app/dist',
+      'app/dist/main.js',
+      'app/node_modules',
+      'app/node_modules/.bin',
+      'app/node_modules/.bin/x',
     ]);
   });
   it('the same files give the same digest; other content, owner or time another', async () => {

@@ -7,12 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
 import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
-import { parseHelmPushDigest } from '../../ci/src/core/helm-args.js';
+import { parseDigestReference } from '../../ci/src/core/reference.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
 import { projectRoot } from '../src/paths.js';
-import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial, type CertificateAuthority } from '../src/private-ca.js';
+import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial, type CertificateAuthority } from './private-ca.js';
 import { Progress } from '../src/progress.js';
 import { cosignVerify } from '../src/steps/verify.js';
 import { tool } from '../src/tools.js';
@@ -33,10 +33,17 @@ const rejected: string[] = [];
 
 const quiet = new Progress(() => undefined);
 const crane = (...args: string[]) => run(tool('crane'), args);
-const sign = (ref: string, signer: Signer, password = '') => run(tool('cosign'), cosignSignArgs(ref, signer), { env: { ...process.env, COSIGN_PASSWORD: password } });
+const ref = (s: string) => parseDigestReference(s);
+const sign = (target: string, signer: Signer, password = '') =>
+  run(tool('cosign'), cosignSignArgs(ref(target), signer), { env: { ...process.env, COSIGN_PASSWORD: password } });
 
 async function certificateSigner(label: string, notBefore?: Date, notAfter?: Date): Promise<Signer> {
-  const issued = await issueSigningCertificate(ca, { identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, ...(notBefore ? { notBefore } : {}), ...(notAfter ? { notAfter } : {}) });
+  const issued = await issueSigningCertificate(ca, {
+    identity: IDENTITY,
+    issuer: GITHUB_ACTIONS_ISSUER,
+    ...(notBefore ? { notBefore } : {}),
+    ...(notAfter ? { notAfter } : {}),
+  });
   const m = await writeSigningMaterial(await mkdtemp(join(tmpdir(), `${label}-`)), ca, issued);
   return { kind: 'certificate', keyPath: m.key, certificatePath: m.certificate, chainPath: m.chain };
 }
@@ -50,13 +57,34 @@ async function pushCustomChart(namespace: string, image: { repository: string; d
   if ('rawImage' in image) {
     const deployment = join(staged, 'templates', 'deployment.yaml');
     await writeFile(deployment, (await readFile(deployment, 'utf8')).replace('{{ include "koa-service.image" . | quote }}', JSON.stringify(image.rawImage)));
-    await writeFile(join(staged, 'values.yaml'), stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), { imageRepository: image.rawImage.split(':').slice(0, -1).join(':').replace(/:[^/]*$/, '') || 'x/y', imageDigest: keyed.image.digest }));
+    await writeFile(
+      join(staged, 'values.yaml'),
+      stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), {
+        imageRepository:
+          image.rawImage
+            .split(':')
+            .slice(0, -1)
+            .join(':')
+            .replace(/:[^/]*$/, '') || 'x/y',
+        imageDigest: keyed.image.digest,
+      }),
+    );
   } else {
-    await writeFile(join(staged, 'values.yaml'), stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), { imageRepository: image.repository, imageDigest: image.digest }));
+    await writeFile(
+      join(staged, 'values.yaml'),
+      stampValuesYaml(await readFile(join(staged, 'values.yaml'), 'utf8'), { imageRepository: image.repository, imageDigest: image.digest }),
+    );
   }
   await run(tool('helm'), ['package', staged, '--destination', work]);
-  const { stdout, stderr } = await run(tool('helm'), ['push', join(work, 'koa-service-9.9.9.tgz'), `oci://${registry.address}/${namespace}/charts`, '--plain-http']);
-  return `${registry.address}/${namespace}/charts/koa-service@${parseHelmPushDigest(`${stdout}${stderr}`)}`;
+  const { stdout, stderr } = await run(tool('helm'), [
+    'push',
+    join(work, 'koa-service-9.9.9.tgz'),
+    `oci://${registry.address}/${namespace}/charts`,
+    '--plain-http',
+  ]);
+  const digest = `${stdout}\n${stderr}`.match(/^Digest:\s+(sha256:[a-f0-9]{64})\s*$/m)?.[1];
+  if (!digest) throw new Error(`helm push printed no digest: ${stdout}${stderr}`);
+  return `${registry.address}/${namespace}/charts/koa-service@${digest}`;
 }
 
 async function expectRejected(name: string, verdict: Promise<{ verified: boolean }>): Promise<void> {
@@ -68,7 +96,12 @@ async function expectRejected(name: string, verdict: Promise<{ verified: boolean
 beforeAll(async () => {
   registry = await testRegistry('verification');
   const out = await tempOut('verify-keyed');
-  keyed = (await runPipeline({ registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, json: false, help: false }, { out, env: process.env, progress: quiet })).summary;
+  keyed = (
+    await runPipeline(
+      { registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, json: false, help: false },
+      { out, env: process.env, progress: quiet },
+    )
+  ).summary;
   keyPolicy = { kind: 'key', publicKeyPath: join(out.keys, 'cosign.pub') };
 
   ca = await createCertificateAuthority();
@@ -77,7 +110,16 @@ beforeAll(async () => {
   chain = signer.chainPath;
   keyless = (
     await runPipeline(
-      { registry: `${registry.address}/keyless`, baseImage: 'host', skipTests: true, json: false, help: false, key: signer.keyPath, certificate: signer.certificatePath, certificateChain: signer.chainPath },
+      {
+        registry: `${registry.address}/keyless`,
+        baseImage: 'host',
+        skipTests: true,
+        json: false,
+        help: false,
+        key: signer.keyPath,
+        certificate: signer.certificatePath,
+        certificateChain: signer.chainPath,
+      },
       { out: await tempOut('verify-keyless'), env: { ...process.env, COSIGN_PASSWORD: '' }, progress: quiet },
     )
   ).summary;
@@ -94,7 +136,7 @@ afterAll(async () => {
 
 describe('a good release verifies from its chart alone', () => {
   it('key-signed: chart and every image it deploys', async () => {
-    const v = await verifyRelease(keyed.chart.ref, keyPolicy, ctx);
+    const v = await verifyRelease(ref(keyed.chart.ref), keyPolicy, ctx);
     expect(v.verified).toBe(true);
     expect(v.chart).toEqual({ ref: keyed.chart.ref, verified: true, signer: `key ${keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : ''}` });
     expect(v.images.map((i) => i.ref)).toEqual([keyed.image.ref]);
@@ -102,27 +144,56 @@ describe('a good release verifies from its chart alone', () => {
   });
 
   it('keyless-style: identity and issuer from the certificate, exact or by anchored regexp', async () => {
-    const exact = await verifyRelease(keyless.chart.ref, identityPolicy, ctx);
+    const exact = await verifyRelease(ref(keyless.chart.ref), identityPolicy, ctx);
     expect(exact.verified).toBe(true);
     expect(exact.images[0]!.signer).toBe(`${IDENTITY} (${GITHUB_ACTIONS_ISSUER})`);
-    const regexp: Policy = { kind: 'identity', identityRegexp: '^https://github\\.com/acme/koa-service/\\.github/workflows/release\\.yaml@refs/heads/main$', issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: chain, offline: true };
-    expect((await verifyRelease(keyless.chart.ref, regexp, ctx)).verified).toBe(true);
+    const regexp: Policy = {
+      kind: 'identity',
+      identityRegexp: '^https://github\\.com/acme/koa-service/\\.github/workflows/release\\.yaml@refs/heads/main$',
+      issuer: GITHUB_ACTIONS_ISSUER,
+      certificateChainPath: chain,
+      offline: true,
+    };
+    expect((await verifyRelease(ref(keyless.chart.ref), regexp, ctx)).verified).toBe(true);
   });
 
   it('the CLI prints the tree and exits 0; --json gives the same as data', async () => {
-    const r = await runCli('verify-cli.ts', [keyless.chart.ref, '--certificate-identity', IDENTITY, '--certificate-oidc-issuer', GITHUB_ACTIONS_ISSUER, '--certificate-chain', chain]);
+    const r = await runCli([
+      'verify',
+      keyless.chart.ref,
+      '--certificate-identity',
+      IDENTITY,
+      '--certificate-oidc-issuer',
+      GITHUB_ACTIONS_ISSUER,
+      '--certificate-chain',
+      chain,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`chart ${keyless.chart.ref}`);
     expect(r.stdout).toContain(`└─ image ${keyless.image.ref}`);
     expect(r.stdout).toContain('VERIFIED');
-    const j = await runCli('verify-cli.ts', [keyless.chart.ref, '--certificate-identity', IDENTITY, '--certificate-oidc-issuer', GITHUB_ACTIONS_ISSUER, '--certificate-chain', chain, '--json']);
-    expect(JSON.parse(j.stdout)).toMatchObject({ verified: true, chart: { ref: keyless.chart.ref, verified: true }, images: [{ ref: keyless.image.ref, verified: true }] });
+    const j = await runCli([
+      'verify',
+      keyless.chart.ref,
+      '--certificate-identity',
+      IDENTITY,
+      '--certificate-oidc-issuer',
+      GITHUB_ACTIONS_ISSUER,
+      '--certificate-chain',
+      chain,
+      '--json',
+    ]);
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      verified: true,
+      chart: { ref: keyless.chart.ref, verified: true },
+      images: [{ ref: keyless.image.ref, verified: true }],
+    });
   });
 
   for (const binary of ['cosign', 'cosign-v2'] as const) {
     it(`keyless-style signatures verify with ${binary} (stock command)`, async () => {
-      for (const ref of [keyless.image.ref, keyless.chart.ref]) {
-        const args = cosignVerifyCommand(ref, identityPolicy).split(' ').slice(1);
+      for (const target of [keyless.image.ref, keyless.chart.ref]) {
+        const args = cosignVerifyCommand(parseDigestReference(target), identityPolicy).split(' ').slice(1);
         await run(tool(binary), args);
       }
     });
@@ -133,7 +204,10 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('1. unsigned image', async () => {
     const copy = `${registry.address}/unsigned/koa-service@${keyed.image.digest}`;
     await crane('copy', keyed.image.ref, copy);
-    const err = await cosignVerify(ctx, keyPolicy, copy).then(() => undefined, (e: Error) => e);
+    const err = await cosignVerify(ctx, keyPolicy, ref(copy)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/no signatures found/);
     rejected.push('unsigned image');
   });
@@ -141,7 +215,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('2. unsigned chart', async () => {
     const copy = `${registry.address}/unsigned/charts/koa-service@${keyed.chart.digest}`;
     await crane('copy', keyed.chart.ref, copy);
-    const v = await verifyRelease(copy, keyPolicy, ctx);
+    const v = await verifyRelease(ref(copy), keyPolicy, ctx);
     expect(v.chart.reason).toMatch(/no signatures found/);
     expect(v.images).toEqual([]);
     await expectRejected('unsigned chart', Promise.resolve(v));
@@ -153,49 +227,62 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     const digest = swapped.split('@')[1]!;
     const oldSig = `${keyed.chart.repository}:${keyed.chart.digest.replace(':', '-')}.sig`;
     await crane('copy', oldSig, `${keyed.chart.repository}:${digest.replace(':', '-')}.sig`);
-    const v = await verifyRelease(swapped, keyPolicy, ctx);
+    const v = await verifyRelease(ref(swapped), keyPolicy, ctx);
     expect(v.chart.verified).toBe(false);
     expect(v.chart.reason).toMatch(/no matching signatures|digest|mismatch/i);
     await expectRejected('digest swapped after signing', Promise.resolve(v));
   });
 
   it('4. signed by another key', async () => {
-    const v = await verifyRelease(keyed.chart.ref, { kind: 'key', publicKeyPath: otherKey }, ctx);
+    const v = await verifyRelease(ref(keyed.chart.ref), { kind: 'key', publicKeyPath: otherKey }, ctx);
     expect(v.chart.reason).toMatch(/invalid signature|no matching signatures/);
     await expectRejected('another key', Promise.resolve(v));
   });
 
   it('5. wrong identity', async () => {
-    const v = await verifyRelease(keyless.chart.ref, { ...identityPolicy, identity: 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/evil' } as Policy, ctx);
+    const v = await verifyRelease(
+      ref(keyless.chart.ref),
+      { ...identityPolicy, identity: 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/evil' } as Policy,
+      ctx,
+    );
     expect(v.chart.reason).toMatch(/none of the expected identities matched|expected identity/i);
     await expectRejected('wrong identity', Promise.resolve(v));
   });
 
   it('6. wrong issuer', async () => {
-    const v = await verifyRelease(keyless.chart.ref, { ...identityPolicy, issuer: 'https://accounts.google.com' } as Policy, ctx);
+    const v = await verifyRelease(ref(keyless.chart.ref), { ...identityPolicy, issuer: 'https://accounts.google.com' } as Policy, ctx);
     expect(v.chart.reason).toMatch(/none of the expected identities matched|issuer/i);
     await expectRejected('wrong issuer', Promise.resolve(v));
   });
 
   it('7. certificate expired', async () => {
-    const ref = `${registry.address}/expired/koa-service@${keyed.image.digest}`;
-    await crane('copy', keyed.image.ref, ref);
+    const target = `${registry.address}/expired/koa-service@${keyed.image.digest}`;
+    await crane('copy', keyed.image.ref, target);
     // Valid for 8 s: long enough to sign on a loaded machine, then wait until it has expired.
     const notAfter = new Date(Date.now() + 8_000);
-    await sign(ref, await certificateSigner('expiring', new Date(Date.now() - 60_000), notAfter));
+    await sign(target, await certificateSigner('expiring', new Date(Date.now() - 60_000), notAfter));
     await sleep(Math.max(0, notAfter.getTime() + 1_500 - Date.now()));
-    const err = await cosignVerify(ctx, identityPolicy, ref).then(() => undefined, (e: Error) => e);
+    const err = await cosignVerify(ctx, identityPolicy, ref(target)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error & { output?: string }).output ?? err?.message)).toMatch(/expected a signed timestamp to verify an expired certificate/);
     rejected.push('certificate expired');
   });
 
   it('8. certificate not yet valid', async () => {
-    const ref = `${registry.address}/future/koa-service@${keyed.image.digest}`;
-    await crane('copy', keyed.image.ref, ref);
+    const target = `${registry.address}/future/koa-service@${keyed.image.digest}`;
+    await crane('copy', keyed.image.ref, target);
     const now = Date.now();
-    const signed = await sign(ref, await certificateSigner('future', new Date(now + 3_600_000), new Date(now + 7_200_000))).then(() => true, () => false);
-    const err = await cosignVerify(ctx, identityPolicy, ref).then(() => undefined, (e: Error) => e);
+    const signed = await sign(target, await certificateSigner('future', new Date(now + 3_600_000), new Date(now + 7_200_000))).then(
+      () => true,
+      () => false,
+    );
+    const err = await cosignVerify(ctx, identityPolicy, ref(target)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err, `signing ${signed ? 'succeeded' : 'was refused'}; verification must fail either way`).toBeInstanceOf(Error);
     // cosign's words for a certificate outside its validity and no timestamp to vouch for the signing time:
     expect(String((err as Error & { output?: string }).output)).toMatch(/expected a signed timestamp to verify an expired certificate/);
@@ -204,7 +291,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
 
   it('9. a tag where a digest is required is a usage error naming the fix', async () => {
     const byTag = `${keyed.chart.repository}:${keyed.chart.version}`;
-    const r = await runCli('verify-cli.ts', [byTag, '--key', otherKey]);
+    const r = await runCli(['verify', byTag, '--key', otherKey]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
       `verify: the chart "${byTag}" must be referenced by digest: "${keyed.chart.version}" is a tag, and tags move. Use ${keyed.chart.repository}@sha256:<64 hex> (find it with: crane digest ${byTag})`,
@@ -217,10 +304,12 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     await crane('copy', keyed.image.ref, `${unsigned}@${keyed.image.digest}`);
     const chart = await pushCustomChart('evil', { repository: unsigned, digest: keyed.image.digest });
     await sign(chart, { kind: 'key', keyPath: keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath.replace(/\.pub$/, '.key') : '' });
-    const r = await runCli('verify-cli.ts', [chart, '--key', keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : '']);
+    const r = await runCli(['verify', chart, '--key', keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : '']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✔ signed by key'); // the chart itself is fine
-    expect(r.stderr.trim()).toMatch(new RegExp(`^verify: image ${unsigned}@sha256:[a-f0-9]{64} \\(Deployment/release-koa-service: container app\\): no signatures found`));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(`^verify: image ${unsigned}@sha256:[a-f0-9]{64} \\(Deployment/release-koa-service: container app\\): no signatures found`),
+    );
     rejected.push('chart points at an unsigned image');
   });
 
@@ -228,7 +317,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     const tagged = `${keyed.image.repository}:${keyed.version}`;
     const chart = await pushCustomChart('tagged', { rawImage: tagged });
     await sign(chart, { kind: 'key', keyPath: keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath.replace(/\.pub$/, '.key') : '' });
-    const v = await verifyRelease(chart, keyPolicy, ctx);
+    const v = await verifyRelease(ref(chart), keyPolicy, ctx);
     expect(v.chart.verified).toBe(true);
     const bad = v.images.find((i) => i.ref === tagged);
     expect(bad).toMatchObject({ verified: false, reason: expect.stringMatching(/^not pinned by digest/) });

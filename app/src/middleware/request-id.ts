@@ -5,7 +5,7 @@ import type { AppState } from '../state.js';
 
 const HEADER = 'x-request-id';
 // Printable, no spaces, bounded: an id that is safe to log and echo back.
-const ACCEPTABLE = /^[A-Za-z0-9._:@\-]{1,128}$/;
+const ACCEPTABLE = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export function requestId(): Middleware<AppState> {
   return async (ctx, next) => {

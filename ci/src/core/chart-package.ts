@@ -1,7 +1,7 @@
 // What packaging writes into a chart: version and appVersion in Chart.yaml, the image repository
 // and digest in values.yaml. Comments and order in both files are kept. Pure (text in, text out).
 import { parseDocument } from 'yaml';
-import { isDigest, ReferenceError } from './reference.js';
+import { isDigest, InvalidReferenceError } from './reference.js';
 
 export interface ChartStamp {
   version: string;
@@ -31,10 +31,10 @@ export function stampChartYaml(text: string, stamp: Pick<ChartStamp, 'version' |
 
 export function stampValuesYaml(text: string, stamp: Pick<ChartStamp, 'imageRepository' | 'imageDigest'>): string {
   if (!isDigest(stamp.imageDigest)) {
-    throw new ReferenceError(`image digest "${stamp.imageDigest}" is not sha256:<64 hex>; the chart takes digests only`);
+    throw new InvalidReferenceError(`image digest "${stamp.imageDigest}" is not sha256:<64 hex>; the chart takes digests only`);
   }
   if (/[@]|:[^/]*$/.test(stamp.imageRepository.replace(/^[^/]*\//, ''))) {
-    throw new ReferenceError(`image repository "${stamp.imageRepository}" must not carry a tag or digest`);
+    throw new InvalidReferenceError(`image repository "${stamp.imageRepository}" must not carry a tag or digest`);
   }
   const doc = parseDocument(text);
   // New plain scalars: the placeholders' quoting ("") is not carried over to the real values.

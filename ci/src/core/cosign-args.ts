@@ -1,6 +1,6 @@
 // cosign argument lists. Signatures are written in the legacy ".sig" format so that the stock
 // `cosign verify` of both majors (v2 and v3) accepts them with the same command. Pure.
-import { isLoopbackRegistry, parseDigestReference, type RegistryAccess } from './reference.js';
+import { formatDigestReference, isLoopbackRegistry, type DigestReference, type RegistryAccess } from './reference.js';
 
 export type { RegistryAccess };
 
@@ -27,27 +27,35 @@ export type Policy =
       offline?: boolean;
     };
 
-function registryFlags(ref: string, access: RegistryAccess): string[] {
-  const { registry } = parseDigestReference(ref);
-  return access.plainHttp || isLoopbackRegistry(registry) ? ['--allow-http-registry'] : [];
+function registryFlags(ref: DigestReference, access: RegistryAccess): string[] {
+  return access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--allow-http-registry'] : [];
 }
 
+/**
+ * cosign v3 signs in the legacy `.sig` format only with the signing config turned off
+ * (`--new-bundle-format=false` alone is refused); where there is no config, the URLs and the log
+ * are given explicitly.
+ */
+const LEGACY_FORMAT = ['--new-bundle-format=false', '--use-signing-config=false'];
+
 /** `cosign sign` for cosign v3, by digest only. The key password goes in COSIGN_PASSWORD. */
-export function cosignSignArgs(ref: string, signer: Signer, access: RegistryAccess = {}): string[] {
-  parseDigestReference(ref, 'the artifact to sign');
-  const common = ['sign', '--yes', '--new-bundle-format=false', ...registryFlags(ref, access)];
+export function cosignSignArgs(ref: DigestReference, signer: Signer, access: RegistryAccess = {}): string[] {
+  const common = ['sign', '--yes', ...LEGACY_FORMAT, ...registryFlags(ref, access)];
+  const target = formatDigestReference(ref);
   switch (signer.kind) {
     case 'key':
-      return [...common, '--key', signer.keyPath, '--tlog-upload=false', '--use-signing-config=false', ref];
+      return [...common, '--key', signer.keyPath, '--tlog-upload=false', target];
     case 'certificate':
       return [
         ...common,
-        '--key', signer.keyPath,
-        '--certificate', signer.certificatePath,
-        '--certificate-chain', signer.chainPath,
+        '--key',
+        signer.keyPath,
+        '--certificate',
+        signer.certificatePath,
+        '--certificate-chain',
+        signer.chainPath,
         '--tlog-upload=false',
-        '--use-signing-config=false',
-        ref,
+        target,
       ];
     case 'keyless':
       return [
@@ -55,17 +63,16 @@ export function cosignSignArgs(ref: string, signer: Signer, access: RegistryAcce
         ...(signer.identityTokenPath ? ['--identity-token', signer.identityTokenPath] : []),
         ...(signer.fulcioUrl ? ['--fulcio-url', signer.fulcioUrl] : []),
         ...(signer.rekorUrl ? ['--rekor-url', signer.rekorUrl] : []),
-        ref,
+        target,
       ];
   }
 }
 
 /** `cosign verify` (same flags for v2 and v3), by digest only. */
-export function cosignVerifyArgs(ref: string, policy: Policy, access: RegistryAccess = {}): string[] {
-  parseDigestReference(ref, 'the artifact to verify');
+export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: RegistryAccess = {}): string[] {
   const common = ['verify', '--output', 'json', ...registryFlags(ref, access)];
   if (policy.kind === 'key') {
-    return [...common, '--key', policy.publicKeyPath, '--insecure-ignore-tlog', ref];
+    return [...common, '--key', policy.publicKeyPath, '--insecure-ignore-tlog', formatDigestReference(ref)];
   }
   if (!policy.identity === !policy.identityRegexp) {
     throw new Error('give exactly one of --certificate-identity and --certificate-identity-regexp');
@@ -73,19 +80,18 @@ export function cosignVerifyArgs(ref: string, policy: Policy, access: RegistryAc
   return [
     ...common,
     ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
-    '--certificate-oidc-issuer', policy.issuer,
+    '--certificate-oidc-issuer',
+    policy.issuer,
     ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
     ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
-    ref,
+    formatDigestReference(ref),
   ];
 }
 
 /** The command a person pastes to check an artifact: `cosign verify …` with files named as given. */
-export function cosignVerifyCommand(ref: string, policy: Policy): string {
-  return ['cosign', ...cosignVerifyArgs(ref, policy).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output'))]
-    .map(shellQuote)
-    .join(' ');
+export function cosignVerifyCommand(ref: DigestReference, policy: Policy): string {
+  return ['cosign', ...cosignVerifyArgs(ref, policy).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output'))].map(shellQuote).join(' ');
 }
 
 export function shellQuote(arg: string): string {

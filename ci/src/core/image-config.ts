@@ -109,10 +109,7 @@ export function appImageConfig(base: ImageConfig, settings: AppImageSettings, la
     created,
     config,
     rootfs: { type: 'layers', diff_ids: [...base.rootfs.diff_ids, ...layers.map((l) => l.diffId)] },
-    history: [
-      ...(base.history ?? []),
-      ...layers.map((l) => ({ created, created_by: l.createdBy, comment: 'signed-release-pipeline' })),
-    ],
+    history: [...(base.history ?? []), ...layers.map((l) => ({ created, created_by: l.createdBy, comment: 'signed-release-pipeline' }))],
   };
   // Drop fields that describe how the base was built, not what this image is.
   delete (result as Record<string, unknown>).container;
@@ -121,13 +118,23 @@ export function appImageConfig(base: ImageConfig, settings: AppImageSettings, la
   return result;
 }
 
-export function imageManifest(config: Descriptor, baseLayers: readonly Descriptor[], appLayers: readonly LayerInfo[], annotations: Record<string, string>): ImageManifest {
+export function imageManifest(
+  config: Descriptor,
+  baseLayers: readonly Descriptor[],
+  appLayers: readonly LayerInfo[],
+  annotations: Record<string, string>,
+): ImageManifest {
   return {
     schemaVersion: 2,
     mediaType: MediaType.manifest,
     config: { mediaType: MediaType.config, digest: config.digest, size: config.size },
     layers: [
-      ...baseLayers.map((l) => ({ mediaType: toOciMediaType(l.mediaType), digest: l.digest, size: l.size, ...(l.annotations ? { annotations: l.annotations } : {}) })),
+      ...baseLayers.map((l) => ({
+        mediaType: toOciMediaType(l.mediaType),
+        digest: l.digest,
+        size: l.size,
+        ...(l.annotations ? { annotations: l.annotations } : {}),
+      })),
       ...appLayers.map((l) => l.descriptor),
     ],
     annotations,

@@ -14,12 +14,13 @@ export interface DigestReference extends Reference {
   digest: string;
 }
 
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
+export class InvalidReferenceError extends Error {
+  override name = 'InvalidReferenceError';
 }
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]{1,5})?$|^\[[0-9a-fA-F:]+\](?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]{1,5})?$|^\[[0-9a-fA-F:]+\](?::[0-9]{1,5})?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -39,7 +40,7 @@ function looksLikeHost(first: string): boolean {
 export function parseReference(input: string): Reference {
   const raw = input.trim();
   const fail = (why: string): never => {
-    throw new ReferenceError(`malformed reference "${input}": ${why}`);
+    throw new InvalidReferenceError(`malformed reference "${input}": ${why}`);
   };
   if (!raw) fail('it is empty; write it as host[:port]/repository@sha256:<64 hex>');
   if (raw.includes('://')) fail('drop the scheme (oci://, https://); write host[:port]/repository');
@@ -81,7 +82,7 @@ export function parseDigestReference(input: string, what = 'artifact'): DigestRe
   if (!ref.digest) {
     const name = `${ref.registry}/${ref.repository}`;
     const hint = ref.tag ? `"${ref.tag}" is a tag, and tags move` : 'it has no digest';
-    throw new ReferenceError(
+    throw new InvalidReferenceError(
       `${what} "${input}" must be referenced by digest: ${hint}. Use ${name}@sha256:<64 hex> ` +
         `(find it with: crane digest ${name}${ref.tag ? `:${ref.tag}` : ''})`,
     );
@@ -101,8 +102,23 @@ export function formatReference(ref: Reference): string {
 
 /** "host/repo@sha256:…": the only form artifacts are passed on in. */
 export function pinned(repository: string, digest: string): string {
-  if (!isDigest(digest)) throw new ReferenceError(`"${digest}" is not a sha256 digest`);
+  if (!isDigest(digest)) throw new InvalidReferenceError(`"${digest}" is not a sha256 digest`);
   return `${repository}@${digest}`;
+}
+
+/** The typed digest reference of an artifact stored at "host/repo" under a digest. */
+export function digestReference(repository: string, digest: string): DigestReference {
+  return parseDigestReference(pinned(repository, digest));
+}
+
+/** "host/repo@sha256:…" for a typed digest reference (a tag, if any, is dropped: digests rule). */
+export function formatDigestReference(ref: DigestReference): string {
+  return pinned(repositoryOf(ref), ref.digest);
+}
+
+/** The same repository at another digest (a platform manifest of an index, a signature…). */
+export function atDigest(ref: Reference, digest: string): DigestReference {
+  return digestReference(repositoryOf(ref), digest);
 }
 
 export interface RegistryTarget {
@@ -114,20 +130,16 @@ export interface RegistryTarget {
 export function parseRegistryTarget(input: string): RegistryTarget {
   const raw = input.trim().replace(/\/+$/, '');
   if (raw.includes('://')) {
-    throw new ReferenceError(`malformed registry "${input}": drop the scheme; write host[:port]/namespace`);
+    throw new InvalidReferenceError(`malformed registry "${input}": drop the scheme; write host[:port]/namespace`);
   }
   const [registry = '', ...parts] = raw.split('/');
   const namespace = parts.join('/');
   if (!looksLikeHost(registry) || !HOST.test(registry)) {
-    throw new ReferenceError(
-      `malformed registry "${input}": "${registry}" is not a registry host; write host[:port]/namespace (e.g. ghcr.io/owner)`,
-    );
+    throw new InvalidReferenceError(`malformed registry "${input}": "${registry}" is not a registry host; write host[:port]/namespace (e.g. ghcr.io/owner)`);
   }
   for (const component of parts) {
     if (!PATH_COMPONENT.test(component)) {
-      throw new ReferenceError(
-        `malformed registry "${input}": namespace component "${component}" must be lowercase letters, digits and separators`,
-      );
+      throw new InvalidReferenceError(`malformed registry "${input}": namespace component "${component}" must be lowercase letters, digits and separators`);
     }
   }
   return { registry, namespace };

@@ -1,7 +1,7 @@
 // The release summary: what was published, where, how it was signed, and how to check it. The host
 // pipeline writes it to .out/release.json; the Dagger module's `release` returns the same shape.
 import { cosignVerifyCommand, type Policy } from './cosign-args.js';
-import { pinned } from './reference.js';
+import { formatDigestReference, repositoryOf, type DigestReference } from './reference.js';
 
 export interface ArtifactSummary {
   repository: string;
@@ -15,30 +15,34 @@ export interface ReleaseSummary {
   version: string;
   revision: string;
   source: string;
-  image: ArtifactSummary & { platforms: string[]; base: string };
+  image: ArtifactSummary & { platforms: string[]; manifests: PlatformManifest[]; base: string };
   chart: ArtifactSummary & { name: string; version: string };
-  signing:
-    | { kind: 'key'; publicKey: string }
-    | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string };
+  signing: { kind: 'key'; publicKey: string } | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string };
   verify: { image: string; chart: string; release: string };
+}
+
+/** A platform's own manifest in the image index: signed too, since nodes may resolve it. */
+export interface PlatformManifest {
+  platform: string;
+  digest: string;
 }
 
 export interface SummaryInput {
   version: string;
   revision: string;
   source: string;
-  image: { repository: string; digest: string; platforms: string[]; base: string };
-  chart: { repository: string; digest: string; name: string; version: string };
+  image: { ref: DigestReference; platforms: string[]; manifests: PlatformManifest[]; base: DigestReference };
+  chart: { ref: DigestReference; name: string; version: string };
   policy: Policy;
 }
 
-function artifact(repository: string, digest: string): ArtifactSummary {
-  return { repository, digest, ref: pinned(repository, digest) };
+function artifact(ref: DigestReference): ArtifactSummary {
+  return { repository: repositoryOf(ref), digest: ref.digest, ref: formatDigestReference(ref) };
 }
 
 export function releaseSummary(input: SummaryInput): ReleaseSummary {
-  const image = artifact(input.image.repository, input.image.digest);
-  const chart = artifact(input.chart.repository, input.chart.digest);
+  const image = artifact(input.image.ref);
+  const chart = artifact(input.chart.ref);
   const p = input.policy;
   const signing: ReleaseSummary['signing'] =
     p.kind === 'key'
@@ -59,12 +63,12 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     version: input.version,
     revision: input.revision,
     source: input.source,
-    image: { ...image, platforms: input.image.platforms, base: input.image.base },
+    image: { ...image, platforms: input.image.platforms, manifests: input.image.manifests, base: formatDigestReference(input.image.base) },
     chart: { ...chart, name: input.chart.name, version: input.chart.version },
     signing,
     verify: {
-      image: cosignVerifyCommand(image.ref, p),
-      chart: cosignVerifyCommand(chart.ref, p),
+      image: cosignVerifyCommand(input.image.ref, p),
+      chart: cosignVerifyCommand(input.chart.ref, p),
       release: `npm run verify -- ${chart.ref} ${policyFlags}`,
     },
   };

@@ -9,7 +9,8 @@ export interface ImageUse {
 type Obj = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> } & Record<string, unknown>;
 
 function podSpecOf(o: Obj): Record<string, unknown> | undefined {
-  const spec = o.spec as Record<string, any> | undefined;
+  const spec = o.spec as
+    { template?: { spec?: Record<string, unknown> }; jobTemplate?: { spec?: { template?: { spec?: Record<string, unknown> } } } } | undefined;
   if (!spec) return undefined;
   switch (o.kind) {
     case 'Pod':

@@ -59,7 +59,11 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     { type: 'file-from', path: 'usr/local/bin/node', source: node, mode: 0o755 },
     ...(await Promise.all(libs.map(async (lib) => ({ type: 'file-from' as const, path: lib, source: await realpath(lib), mode: 0o755 })))),
     { type: 'file-from', path: CA_BUNDLE, source: CA_BUNDLE },
-    { type: 'file', path: 'etc/passwd', content: Buffer.from('root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n') },
+    {
+      type: 'file',
+      path: 'etc/passwd',
+      content: Buffer.from('root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n'),
+    },
     { type: 'file', path: 'etc/group', content: Buffer.from('root:x:0:\nnonroot:x:65532:\n') },
     { type: 'file', path: 'etc/nsswitch.conf', content: Buffer.from('hosts: files dns\n') },
     { type: 'directory', path: 'home/nonroot' },

@@ -1,8 +1,9 @@
 // An OCI image layout on disk (oci-layout, index.json, blobs/sha256/…): how images travel between
 // our steps and crane, which pulls and pushes layouts.
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { exists } from '../cache.js';
 import { canonicalJson, MediaType, type Descriptor, type ImageIndex } from '../../../ci/src/core/oci.js';
 
 export class OciLayout {
@@ -54,11 +55,4 @@ export class OciLayout {
   async readIndex(): Promise<ImageIndex> {
     return JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as ImageIndex;
   }
-}
-
-export async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

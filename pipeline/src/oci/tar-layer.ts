@@ -123,4 +123,3 @@ export async function entriesFromDirectory(dir: string, prefix: string, skip: (r
   await walk('');
   return out;
 }
-

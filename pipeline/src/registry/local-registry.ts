@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { registryConfig } from '../../../ci/src/core/registry-config.js';
 import { tool } from '../tools.js';
+import { registryAnswers } from './probe.js';
 
 export interface LocalRegistry {
   /** "127.0.0.1:5000" */
@@ -32,34 +34,7 @@ export function defaultRegistryPort(env: NodeJS.ProcessEnv = process.env): numbe
   return port;
 }
 
-export function registryConfig(storageDir: string, address: string, htpasswd?: string): string {
-  return [
-    'version: 0.1',
-    'log:',
-    '  level: warn',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${JSON.stringify(join(storageDir, 'data'))}`,
-    '  delete:',
-    '    enabled: true',
-    'http:',
-    `  addr: ${address}`,
-    '  secret: local-registry-not-a-secret',
-    ...(htpasswd ? ['auth:', '  htpasswd:', '    realm: local', `    path: ${JSON.stringify(htpasswd)}`] : []),
-    '',
-  ].join('\n');
-}
-
-async function answers(address: string): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) });
-    return res.status === 200 || res.status === 401;
-  } catch {
-    return false;
-  }
-}
+const answers = (address: string) => registryAnswers(address);
 
 function alive(pid: number): boolean {
   try {
@@ -100,7 +75,12 @@ export async function startLocalRegistry(opts: LocalRegistryOptions): Promise<Lo
   }
   if (exited || !(await answers(address))) {
     child.kill('SIGKILL');
-    const why = stderr.split('\n').filter((l) => /error|fatal|bind/i.test(l)).slice(-2).join(' ').trim();
+    const why = stderr
+      .split('\n')
+      .filter((l) => /error|fatal|bind/i.test(l))
+      .slice(-2)
+      .join(' ')
+      .trim();
     throw new Error(`the local registry did not start on ${address}${why ? `: ${why}` : ''}; set PIPELINE_REGISTRY_PORT to a free port`);
   }
   await writeFile(pidFile, String(child.pid));

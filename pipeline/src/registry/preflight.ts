@@ -1,18 +1,14 @@
 // Before any work: can the target registry be reached at all? A typo in --registry should cost a
 // second, not a build.
-import { isLoopbackRegistry } from '../../../ci/src/core/reference.js';
+import { isLoopbackRegistry, type RegistryAccess } from '../../../ci/src/core/reference.js';
+import { registryStatus } from './probe.js';
 
-export async function checkRegistryReachable(registry: string): Promise<void> {
-  const scheme = isLoopbackRegistry(registry) ? 'http' : 'https';
-  try {
-    const res = await fetch(`${scheme}://${registry}/v2/`, { signal: AbortSignal.timeout(10_000) });
-    if (res.status !== 200 && res.status !== 401) {
-      throw new Error(`${scheme}://${registry}/v2/ answered ${res.status}; is it an OCI registry?`);
-    }
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new Error(`cannot reach the registry ${registry} (${cause}); check --registry, or start the registry first`);
-  }
+export async function checkRegistryReachable(registry: string, access: RegistryAccess = {}): Promise<void> {
+  const scheme = access.plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https';
+  const status = await registryStatus(registry, scheme, 10_000).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot reach the registry ${registry} (${err.code ?? err.message}); check --registry, or start the registry first`, { cause: err });
+  });
+  if (status !== 200 && status !== 401) throw new Error(`${scheme}://${registry}/v2/ answered ${status}; is it an OCI registry?`);
 }
 
 /** Adds the fix to a registry error that is about credentials. */

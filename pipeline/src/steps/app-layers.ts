@@ -1,12 +1,11 @@
 // Step 3b: the app's layers: production node_modules (changes rarely) and dist/ + package.json.
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_DIR, APP_UID, type LayerInfo } from '../../../ci/src/core/image-config.js';
 import { MediaType } from '../../../ci/src/core/oci.js';
-import { hashInputs } from '../cache.js';
+import { cachedDirectory, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
-import { exists } from '../oci/layout.js';
 import { entriesFromDirectory, writeLayer } from '../oci/tar-layer.js';
 
 const DIR = APP_DIR.replace(/^\//, '');
@@ -14,15 +13,10 @@ const DIR = APP_DIR.replace(/^\//, '');
 /** `npm ci --omit=dev` once per lockfile, cached. */
 async function productionModules(ctx: StepContext): Promise<string> {
   const key = (await hashInputs(ctx.root, ['app/package.json', 'app/package-lock.json'])).slice(0, 24);
-  const dir = join(ctx.out.cache, `prod-modules-${key}`);
-  if (await exists(join(dir, 'node_modules'))) return join(dir, 'node_modules');
-  const tmp = `${dir}.partial-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  for (const f of ['package.json', 'package-lock.json']) await cp(join(ctx.root, 'app', f), join(tmp, f));
-  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp });
-  // Renamed into place: concurrent runs never see half an install (the loser's copy is dropped).
-  await rename(tmp, dir).catch(() => rm(tmp, { recursive: true, force: true }));
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `prod-modules-${key}`), async (partial) => {
+    for (const f of ['package.json', 'package-lock.json']) await cp(join(ctx.root, 'app', f), join(partial, f));
+    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: partial });
+  });
   return join(dir, 'node_modules');
 }
 
@@ -39,7 +33,10 @@ export async function appLayers(ctx: StepContext, dist: string, workDir: string,
     { type: 'file-from' as const, path: `${DIR}/package.json`, source: join(ctx.root, 'app', 'package.json') },
   ];
   const layers: WrittenAppLayer[] = [];
-  for (const [name, entries] of [['node_modules', moduleEntries], ['app', appEntries]] as const) {
+  for (const [name, entries] of [
+    ['node_modules', moduleEntries],
+    ['app', appEntries],
+  ] as const) {
     const w = await writeLayer(entries, join(workDir, `${name}.tar.gz`), own);
     layers.push({
       path: w.path,

@@ -2,18 +2,12 @@
 // plus the app layers, with the shared image settings; then an index over the platforms. Kept in
 // the cache under a key of everything it is made of, so an unchanged rerun reuses it.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  appImageConfig,
-  appImageSettings,
-  imageIndex,
-  imageManifest,
-  releaseAnnotations,
-  selectPlatforms,
-} from '../../../ci/src/core/image-config.js';
+import { appImageConfig, appImageSettings, imageIndex, imageManifest, releaseAnnotations, selectPlatforms } from '../../../ci/src/core/image-config.js';
+import { formatDigestReference, repositoryOf } from '../../../ci/src/core/reference.js';
 import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '../../../ci/src/core/oci.js';
-import { hashInputs } from '../cache.js';
+import { cachedDirectory, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
@@ -25,6 +19,8 @@ export interface BuiltImage {
   layout: OciLayout;
   /** The image index: its digest is the image's digest. */
   index: Descriptor;
+  /** One manifest per platform, each signed as well as the index. */
+  manifests: Descriptor[];
   platforms: string[];
 }
 
@@ -38,28 +34,33 @@ async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
 /** What the image is made of: same key, same bytes (the assembly is deterministic). */
 async function imageKey(ctx: StepContext, base: BaseImage, commitTime: number): Promise<string> {
   const sources = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/package-lock.json']);
-  return createHash('sha256').update(JSON.stringify({ v: 2, base: base.ref, top: base.top.digest, sources, release: ctx.release, commitTime })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ v: 2, base: formatDigestReference(base.ref), top: base.top.digest, sources, release: ctx.release, commitTime }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export async function assembleImage(ctx: StepContext, base: BaseImage, dist: string, commitTime: number): Promise<Noted<BuiltImage>> {
-  const dir = join(ctx.out.cache, `image-${await imageKey(ctx, base, commitTime)}`);
-  const cached = new OciLayout(dir);
-  const top = await cached.readIndex().then((i) => i.manifests[0], () => undefined);
-  if (top) {
-    const index = await cached.readJson<ImageIndex>(top.digest);
-    const platforms = index.manifests.map((m) => platformString(m.platform!));
-    return noted({ layout: cached, index: top, platforms }, `cached: ${top.digest.slice(0, 19)}… ${platforms.join(', ')}`);
-  }
-  const partial = `${dir}.partial-${process.pid}`;
-  const built = await assemble(ctx, base, dist, commitTime, partial);
-  await rename(partial, dir).catch(() => rm(partial, { recursive: true, force: true }));
-  return noted({ ...built, layout: new OciLayout(dir) }, `${built.index.digest.slice(0, 19)}… ${built.platforms.join(', ')}`);
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `image-${await imageKey(ctx, base, commitTime)}`), (partial) =>
+    assemble(ctx, base, dist, commitTime, partial),
+  );
+  const image = await readBuiltImage(new OciLayout(dir));
+  return noted(image, `${built ? '' : 'cached: '}${image.index.digest.slice(0, 19)}… ${image.platforms.join(', ')}`);
 }
 
-async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitTime: number, dir: string): Promise<BuiltImage> {
+/** The image an OCI layout written by `assemble` holds. */
+export async function readBuiltImage(layout: OciLayout): Promise<BuiltImage> {
+  const top = (await layout.readIndex()).manifests[0];
+  if (!top) throw new Error(`${layout.dir} holds no image`);
+  const { manifests } = await layout.readJson<ImageIndex>(top.digest);
+  return { layout, index: top, manifests, platforms: manifests.map((m) => platformString(m.platform!)) };
+}
+
+async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitTime: number, dir: string): Promise<void> {
   const layout = await OciLayout.create(dir);
-  const work = join(ctx.out.work, `image-${process.pid}`);
-  await mkdir(work, { recursive: true });
+  // Layer files are written beside the blobs, then moved in under their digests.
+  const work = join(dir, 'layers.tmp');
+  await mkdir(work);
   const layers = await appLayers(ctx, dist, work, commitTime);
   for (const l of layers) await layout.adoptFile(l.path, l.descriptor.digest);
 
@@ -76,7 +77,7 @@ async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitT
     const configDesc = await layout.putJson(MediaType.config, appImageConfig(config, settings, layers, ctx.release.created));
     const ours = imageManifest(configDesc, manifest.layers, layers, {
       ...annotations,
-      'org.opencontainers.image.base.name': base.ref.split('@')[0]!,
+      'org.opencontainers.image.base.name': repositoryOf(base.ref),
       'org.opencontainers.image.base.digest': platformManifest.digest,
     });
     const desc = await layout.putJson(MediaType.manifest, ours);
@@ -84,5 +85,5 @@ async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitT
   }
   const index = await layout.putJson(MediaType.index, imageIndex(manifests, annotations));
   await layout.writeIndex([index]);
-  return { layout, index, platforms: manifests.map((m) => platformString(m.platform!)) };
+  await rm(work, { recursive: true, force: true });
 }

@@ -1,22 +1,30 @@
 // Step 4: package the chart with this release's version and the image's repository and digest
-// written in, then lint it with the real helm. Every file's mtime (and the archive's, which helm
-// push writes into the manifest as its creation time) is the commit time: same commit, same digest.
-import { cp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+// written in, lint it with the real helm, and lay it out as an OCI artifact (Helm's media types)
+// ready to push by digest. Every file's mtime is the commit time: same commit, same digest.
+import { cp, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { chartAnnotations, chartConfig, chartManifest, type ChartMetadata } from '../../../ci/src/core/chart-artifact.js';
 import { stampChartYaml, stampValuesYaml } from '../../../ci/src/core/chart-package.js';
 import { helmLintArgs, helmPackageArgs } from '../../../ci/src/core/helm-args.js';
-import { parseDigestReference, repositoryOf } from '../../../ci/src/core/reference.js';
+import { MediaType, type Descriptor } from '../../../ci/src/core/oci.js';
+import { repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
+import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
 
 export const CHART_NAME = 'koa-service';
 
 export interface PackagedChart {
+  /** The .tgz helm packaged. */
   path: string;
   name: string;
   version: string;
+  /** The chart as an OCI artifact, and its manifest (whose digest names the chart). */
+  layout: OciLayout;
+  manifest: Descriptor;
 }
 
 async function setTimes(dir: string, seconds: number): Promise<void> {
@@ -28,28 +36,38 @@ async function setTimes(dir: string, seconds: number): Promise<void> {
   await utimes(dir, seconds, seconds);
 }
 
-export async function packageChart(ctx: StepContext, imageRef: string, commitTime: number): Promise<Noted<PackagedChart>> {
-  const image = parseDigestReference(imageRef, 'the image for the chart');
+export async function packageChart(ctx: StepContext, image: DigestReference, commitTime: number): Promise<Noted<PackagedChart>> {
   const work = join(ctx.out.work, 'chart');
   const staged = join(work, CHART_NAME);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
-  await cp(join(ctx.root, 'chart'), staged, { recursive: true, filter: (src) => !src.includes(`${join(ctx.root, 'chart', 'test')}`) });
+  await cp(join(ctx.root, 'chart'), staged, { recursive: true, filter: (src) => !src.startsWith(join(ctx.root, 'chart', 'test')) });
 
   const chartYaml = join(staged, 'Chart.yaml');
   const valuesYaml = join(staged, 'values.yaml');
   const version = ctx.release.version;
-  await writeFile(chartYaml, stampChartYaml(await readFile(chartYaml, 'utf8'), { version, appVersion: version, source: ctx.release.source, revision: ctx.release.revision }));
+  const stamped = stampChartYaml(await readFile(chartYaml, 'utf8'), {
+    version,
+    appVersion: version,
+    source: ctx.release.source,
+    revision: ctx.release.revision,
+  });
+  await writeFile(chartYaml, stamped);
   await writeFile(valuesYaml, stampValuesYaml(await readFile(valuesYaml, 'utf8'), { imageRepository: repositoryOf(image), imageDigest: image.digest }));
   await setTimes(staged, commitTime);
 
   await run(tool('helm'), helmLintArgs(staged), { env: ctx.toolEnv }).catch((err: Error) => {
-    throw new Error(`the chart does not lint; fix chart/ and rerun: ${err.message}`);
+    throw new Error(`the chart does not lint; fix chart/ and rerun: ${err.message}`, { cause: err });
   });
   const out = join(work, 'package');
   await run(tool('helm'), helmPackageArgs(staged, out), { env: ctx.toolEnv });
   const path = join(out, `${CHART_NAME}-${version}.tgz`);
-  // helm push stamps the archive's mtime into the manifest (org.opencontainers.image.created).
-  await utimes(path, commitTime, commitTime);
-  return noted({ path, name: CHART_NAME, version }, `${CHART_NAME}-${version}.tgz`);
+
+  const metadata = parse(stamped) as ChartMetadata;
+  const layout = await OciLayout.create(join(work, 'oci'));
+  const config = await layout.putJson(MediaType.helmConfig, chartConfig(metadata));
+  const content = { mediaType: MediaType.helmChart, ...(await layout.putBytes(await readFile(path))) };
+  const manifest = await layout.putJson(MediaType.manifest, chartManifest(config, content, chartAnnotations(metadata, commitTime)));
+  await layout.writeIndex([manifest]);
+  return noted({ path, name: CHART_NAME, version, layout, manifest }, `${CHART_NAME}-${version}.tgz ${manifest.digest.slice(0, 19)}…`);
 }

@@ -1,7 +1,8 @@
-// Step 6: sign the image and the chart by digest with the real cosign (legacy .sig format, which
-// cosign v2 and v3 both verify). An artifact that already verifies under the same policy is not
-// signed again, so reruns add nothing.
+// Step 6: sign by digest with the real cosign (legacy .sig format, which cosign v2 and v3 both
+// verify): the image index, each platform manifest (what a node may resolve), and the chart. An
+// artifact that already verifies under the same policy is not signed again, so reruns add nothing.
 import { cosignSignArgs } from '../../../ci/src/core/cosign-args.js';
+import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
@@ -10,18 +11,21 @@ import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignVerify } from './verify.js';
 
-export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly string[]): Promise<Noted<void>> {
+export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
   const secrets = [...ctx.secrets, ...signing.secrets];
   let signed = 0;
   for (const ref of refs) {
-    const already = await cosignVerify(ctx, signing.policy, ref).then(() => true, () => false);
+    const already = await cosignVerify(ctx, signing.policy, ref).then(
+      () => true,
+      () => false,
+    );
     if (already) continue;
-    const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer), { env, secrets });
+    const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), { env, secrets });
     await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
-      throw new Error(`signing ${ref} failed: ${err.message}`);
+      throw new Error(`signing ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
     });
     signed++;
   }
-  return noted(undefined, signed === 0 ? 'cached: both already signed by this signer' : `${signed} signed`);
+  return noted(undefined, signed === 0 ? `cached: all ${refs.length} already signed by this signer` : `${signed} of ${refs.length} signed`);
 }

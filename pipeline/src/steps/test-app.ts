@@ -1,5 +1,6 @@
 // Step 2: run the service's test suite against the real server.
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
@@ -12,6 +13,8 @@ export async function testApp(ctx: StepContext): Promise<Noted<void>> {
   const vitest = join(ctx.root, 'node_modules', 'vitest', 'vitest.mjs');
   const { stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], { cwd: ctx.root, env: { ...process.env, CI: '1' } });
   await ctx.cache.record('test', key);
-  const summary = stdout.match(/Tests\s+(.+)/)?.[1]?.replace(/\x1b\[[0-9;]*m/g, '').trim();
+  const summary = stripVTControlCharacters(stdout)
+    .match(/Tests\s+(.+)/)?.[1]
+    ?.trim();
   return noted(undefined, summary ?? 'passed');
 }

@@ -1,6 +1,6 @@
 // Step 7: verify both artifacts with the stock cosign, exactly as a consumer would.
 import { cosignVerifyArgs, type Policy } from '../../../ci/src/core/cosign-args.js';
-import { parseDigestReference } from '../../../ci/src/core/reference.js';
+import { formatDigestReference, type DigestReference, type RegistryAccess } from '../../../ci/src/core/reference.js';
 import type { StepContext } from '../context.js';
 import { CommandError, run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
@@ -20,14 +20,20 @@ export interface Verified {
 
 /** Runs `cosign verify`; resolves when a valid signature covers exactly this digest. */
 export async function cosignVerify(
-  ctx: Pick<StepContext, 'toolEnv' | 'secrets'>,
+  ctx: Pick<StepContext, 'toolEnv' | 'secrets'> & { access?: RegistryAccess },
   policy: Policy,
-  ref: string,
+  ref: DigestReference,
   binary: ToolName = 'cosign',
 ): Promise<Verified> {
-  const { digest } = parseDigestReference(ref);
-  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy), { env: ctx.toolEnv, secrets: ctx.secrets });
-  const payloads = JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('[')).pop() ?? '[]') as SimpleSigning[];
+  const { digest } = ref;
+  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+  const payloads = JSON.parse(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('['))
+      .pop() ?? '[]',
+  ) as SimpleSigning[];
   const matching = payloads.filter((p) => p.critical?.image?.['docker-manifest-digest'] === digest);
   if (matching.length === 0) throw new Error(`cosign verified no signature for ${digest}`);
   const subject = matching.find((p) => p.optional?.Subject)?.optional;
@@ -41,15 +47,18 @@ export async function cosignVerify(
 /** The line of a cosign failure that says why ("Error: no matching signatures: …"). */
 export function cosignReason(err: unknown): string {
   const text = err instanceof CommandError ? err.output : err instanceof Error ? err.message : String(err);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => l.startsWith('Error:')) ?? lines[lines.length - 1] ?? 'verification failed';
   return line.replace(/^Error:\s*/, '').replace(/^main\.go:\d+: error during command execution:\s*/, '');
 }
 
-export async function verifyArtifacts(ctx: StepContext, policy: Policy, refs: readonly string[]): Promise<Noted<void>> {
+export async function verifyArtifacts(ctx: StepContext, policy: Policy, refs: readonly DigestReference[]): Promise<Noted<void>> {
   for (const ref of refs) {
     await cosignVerify(ctx, policy, ref).catch((err: Error) => {
-      throw new Error(`verification of ${ref} failed: ${err.message}`);
+      throw new Error(`verification of ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
     });
   }
   return noted(undefined, `${refs.length} verified`);

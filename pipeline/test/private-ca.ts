@@ -6,18 +6,17 @@
 import { webcrypto } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { x509 } from './x509.js';
-import { run } from './exec.js';
-import { tool } from './tools.js';
+import * as asn1js from 'asn1js';
+import { OID_ISSUER_V1, OID_ISSUER_V2 } from '../src/keys.js';
+import { x509 } from '../src/x509.js';
+import { run } from '../src/exec.js';
+import { tool } from '../src/tools.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type KeyPair = webcrypto.CryptoKeyPair;
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-/** Fulcio's OIDC issuer extensions: v1 holds the raw string, v2 a DER UTF8String. */
-export const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
-export const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 
 export interface CertificateAuthority {
@@ -25,14 +24,10 @@ export interface CertificateAuthority {
   keys: KeyPair;
 }
 
-function derUtf8String(value: string): Uint8Array {
-  const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length > 127) throw new Error('issuer too long for a short-form DER length');
-  return Uint8Array.from([0x0c, bytes.length, ...bytes]);
-}
-
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 export async function createCertificateAuthority(name = 'signed-release-pipeline test CA', validDays = 1): Promise<CertificateAuthority> {
@@ -84,13 +79,16 @@ export async function issueSigningCertificate(ca: CertificateAuthority, req: Sig
       new x509.ExtendedKeyUsageExtension([CODE_SIGNING], false),
       new x509.SubjectAlternativeNameExtension([{ type: 'url', value: req.identity }], true),
       new x509.Extension(OID_ISSUER_V1, false, Buffer.from(req.issuer, 'utf8')),
-      new x509.Extension(OID_ISSUER_V2, false, derUtf8String(req.issuer)),
+      new x509.Extension(OID_ISSUER_V2, false, new asn1js.Utf8String({ value: req.issuer }).toBER()),
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PRIVATE KEY-----\n`;
   return { certificate, privateKeyPem };
 }
 

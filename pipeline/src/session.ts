@@ -1,0 +1,96 @@
+// What every command starts from: the registry (the embedded one, started for the run, or the
+// given one, checked), credentials, the commit's facts and the release identity. Everything it
+// starts is registered for cleanup, so it is stopped on every exit path, signals included.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { releaseVersion, rfc3339, type GitFacts } from '../../ci/src/core/chart-package.js';
+import { parseRegistryTarget, type RegistryTarget } from '../../ci/src/core/reference.js';
+import { StepCache } from './cache.js';
+import { onCleanup } from './cleanup.js';
+import type { StepContext } from './context.js';
+import { checkCredentialEnv, registryCredentials } from './credentials.js';
+import { gitFacts, sourceUrl } from './git.js';
+import type { PipelineOptions } from './options.js';
+import { outPaths, projectRoot, type OutPaths } from './paths.js';
+import { Progress } from './progress.js';
+import { defaultRegistryPort, startLocalRegistry } from './registry/local-registry.js';
+import { checkRegistryReachable } from './registry/preflight.js';
+import { IMAGE_NAME } from './steps/publish-image.js';
+
+export interface PipelineEnvironment {
+  root?: string;
+  out?: OutPaths;
+  env?: NodeJS.ProcessEnv;
+  progress?: Progress;
+}
+
+export interface Session {
+  ctx: StepContext;
+  git: GitFacts & { dirty: boolean };
+  /** True when the registry is the embedded one this run started. */
+  embedded: boolean;
+  /** Stops and removes what the session started (also run on signals). */
+  close(): Promise<void>;
+}
+
+/** Opens a session; on any failure while opening, what was already started is stopped again. */
+export async function openSession(
+  options: PipelineOptions,
+  environment: PipelineEnvironment = {},
+  needs: { registry: boolean } = { registry: true },
+): Promise<Session> {
+  const root = environment.root ?? projectRoot;
+  const out = environment.out ?? outPaths();
+  const env = environment.env ?? process.env;
+  const progress = environment.progress ?? new Progress();
+  const releases: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const release of releases.reverse()) await release();
+  };
+  checkCredentialEnv(env);
+  try {
+    await mkdir(out.root, { recursive: true });
+    let target: RegistryTarget = { registry: '', namespace: '' };
+    let embedded = false;
+    if (options.registry) {
+      target = parseRegistryTarget(options.registry);
+      if (needs.registry) await progress.step('registry', async () => checkRegistryReachable(target.registry, { plainHttp: options.plainHttp ?? false }));
+    } else if (needs.registry) {
+      const port = defaultRegistryPort(env);
+      const registry = await progress.step('registry', () => startLocalRegistry({ storageDir: out.registry, port, log: (l) => progress.info(l) }));
+      releases.push(onCleanup(() => registry.stop()));
+      target = { registry: registry.address, namespace: '' };
+      embedded = true;
+    } else {
+      target = { registry: `127.0.0.1:${defaultRegistryPort(env)}`, namespace: '' };
+    }
+    const credentials = await registryCredentials(target.registry, env);
+    releases.push(onCleanup(() => credentials.dispose()));
+
+    const git = options.git ? { ...options.git, dirty: false, ...(options.git.tag ? { exactTag: options.git.tag } : {}) } : await gitFacts(root);
+    const appPackage = JSON.parse(await readFile(join(root, 'app', 'package.json'), 'utf8')) as { version: string };
+    const version = releaseVersion(appPackage.version, git);
+    const ctx: StepContext = {
+      root,
+      out,
+      cache: new StepCache(join(out.cache, 'steps')),
+      progress,
+      release: {
+        title: IMAGE_NAME,
+        version,
+        revision: git.revision,
+        source: options.sourceUrl ?? sourceUrl('remote' in git ? git.remote : undefined, env),
+        created: rfc3339(git.commitTime),
+      },
+      target,
+      access: { plainHttp: options.plainHttp ?? false },
+      toolEnv: credentials.env,
+      ...(credentials.helmRegistryConfig ? { helmRegistryConfig: credentials.helmRegistryConfig } : {}),
+      secrets: [...credentials.secrets],
+    };
+    return { ctx, git, embedded, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

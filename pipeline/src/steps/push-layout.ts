@@ -1,0 +1,33 @@
+// The one publisher: an OCI layout (image, base or chart) pushed with crane to repository@digest,
+// untagged. crane skips blobs the registry has, retries 5xx and resets, and writes the top
+// manifest only after every blob and child manifest is in; a failed push is rerun to resume.
+import { cranePushArgs } from '../../../ci/src/core/crane-args.js';
+import { repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
+import type { StepContext } from '../context.js';
+import { run } from '../exec.js';
+import type { OciLayout } from '../oci/layout.js';
+import { firstLine, withRetry } from '../retry.js';
+import { explainRegistryError } from '../registry/preflight.js';
+import { tool } from '../tools.js';
+
+/** Parses crane's "host/repo@sha256:…" output line. */
+export function digestFromCraneOutput(output: string): string {
+  const m = output.trim().match(/@(sha256:[a-f0-9]{64})\s*$/);
+  if (!m) throw new Error(`crane printed no digest: ${output.trim()}`);
+  return m[1]!;
+}
+
+export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: DigestReference, what: string): Promise<DigestReference> {
+  const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+  const { stdout } = await withRetry(push, { onRetry: (n, err) => ctx.progress.info(`${what}: push attempt ${n} failed (${firstLine(err)}); retrying`) }).catch(
+    (err: Error) => {
+      throw new Error(
+        `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err.message, ref.registry)}`,
+        { cause: err },
+      );
+    },
+  );
+  const digest = digestFromCraneOutput(stdout);
+  if (digest !== ref.digest) throw new Error(`the registry stored ${what} as ${digest}, but what was built is ${ref.digest}`);
+  return ref;
+}
