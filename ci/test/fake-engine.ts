@@ -141,7 +141,18 @@ export interface ExecState {
   secretMounts: Array<{ path: string; plaintext: string; owner: string; mode?: number }>;
   temps: string[];
   services: Array<{ alias: string; service: Call[] }>;
+  /** Files placed with withFile, and their contents when a chain made them from text. */
+  files: Array<{ path: string; contents?: string }>;
   execs: string[][];
+}
+
+/** The text of a file made with directory().withNewFile(name, contents).file(name). */
+export function fileContents(ref: unknown): string | undefined {
+  if (!isRef(ref)) return undefined;
+  const wanted = ref.chain.at(-1);
+  if (wanted?.field !== 'file') return undefined;
+  const made = ref.chain.find((c) => c.field === 'withNewFile' && c.args.path === wanted.args.path);
+  return made ? String(made.args.contents) : undefined;
 }
 
 /** The plaintext of a secret made with dag.setSecret (the only kind these tests make). */
@@ -154,7 +165,7 @@ export function secretPlaintext(ref: unknown): string {
 
 /** Replays a container chain's calls into the state its last exec sees. */
 export function execState(chain: readonly Call[]): ExecState {
-  const s: ExecState = { user: '', workdir: '/', env: {}, secretEnv: {}, secretMounts: [], temps: [], services: [], execs: [] };
+  const s: ExecState = { user: '', workdir: '/', env: {}, secretEnv: {}, secretMounts: [], temps: [], services: [], files: [], execs: [] };
   for (const call of chain) {
     const a = call.args;
     switch (call.field) {
@@ -187,6 +198,11 @@ export function execState(chain: readonly Call[]): ExecState {
       case 'withServiceBinding':
         s.services.push({ alias: String(a.alias), service: isRef(a.service) ? a.service.chain : [] });
         break;
+      case 'withFile': {
+        const contents = fileContents(a.source);
+        s.files.push({ path: String(a.path), ...(contents !== undefined ? { contents } : {}) });
+        break;
+      }
       case 'withExec':
         s.execs.push((a.args as unknown[]).map(String));
         break;

@@ -1,0 +1,181 @@
+// The Dagger module's functions, run for real without an engine: the SDK sends its queries to the
+// fake engine session, and each exec of the pipeline CLI is replayed on this host exactly as the
+// toolbox would run it: the same compiled CLI, the same argument list, the same environment and
+// secret variables, the secret files written where the mounts would put them. Against a real
+// registry that wants a login, with the real cosign, helm and crane. Then the same release made
+// directly with `npm run pipeline`'s CLI must give the same digests.
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { connection, dag } from '@dagger.io/dagger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReleaseSummary } from '../src/core/release-summary.js';
+import { ReleasePipeline, type Release } from '../src/index.js';
+import { CLI } from '../src/toolbox.js';
+import { run } from '../../pipeline/src/exec.js';
+import { gitFacts } from '../../pipeline/src/git.js';
+import { projectRoot } from '../../pipeline/src/paths.js';
+import { tool } from '../../pipeline/src/tools.js';
+import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
+import { execState, FakeEngine } from './fake-engine.js';
+
+const USER = 'release-bot';
+const PASSWORD = 'Module-Registry-Pw-5e1d';
+const KEY_PASSWORD = 'Module-Key-Pw-90ab';
+
+let registry: Awaited<ReturnType<typeof testRegistry>>;
+let engine: FakeEngine;
+let keyDir: string;
+let out: string;
+let base: string;
+let git: { revision: string; commitTime: number; commitCount: number };
+const said: string[] = [];
+const replayed: string[][] = [];
+
+/** Runs one toolbox exec of the pipeline CLI on this host, as the container would. */
+async function replay(chain: Parameters<typeof execState>[0]): Promise<string> {
+  const state = execState(chain);
+  const argv = state.execs.at(-1)!;
+  expect(argv.slice(0, 2)).toEqual([...CLI]);
+  let args = argv.slice(2);
+  const files = await mkdtemp(join(tmpdir(), 'mounts-'));
+  for (const [i, m] of state.secretMounts.entries()) {
+    const path = join(files, `secret-${i}`);
+    await writeFile(path, m.plaintext, { mode: 0o400 });
+    args = args.map((a) => (a === m.path ? path : a));
+  }
+  for (const [i, f] of state.files.entries()) {
+    const path = join(files, `file-${i}`);
+    await writeFile(path, f.contents ?? '');
+    args = args.map((a) => (a === f.path ? path : a));
+  }
+  // The module's own variables (PIPELINE_OUT_DIR=/out …) point at this host's folders instead.
+  const moduleEnv: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE };
+  delete moduleEnv.PATH;
+  delete moduleEnv.PIPELINE_TOOLS_DIR;
+  replayed.push(args);
+  const r = await runCli(args, { ...moduleEnv, ...state.secretEnv });
+  said.push(r.stdout, r.stderr);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  const htpasswd = join(await mkdtemp(join(tmpdir(), 'htpasswd-')), 'htpasswd');
+  await writeFile(htpasswd, `${USER}:${bcrypt.hashSync(PASSWORD, 10)}\n`);
+  registry = await testRegistry('module-on-host', htpasswd);
+  keyDir = await mkdtemp(join(tmpdir(), 'module-key-'));
+  await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', join(keyDir, 'release')], { env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD } });
+  await chmod(join(keyDir, 'release.key'), 0o600);
+  out = await mkdtemp(join(tmpdir(), 'module-out-'));
+  const facts = await gitFacts(projectRoot);
+  git = { revision: facts.revision, commitTime: facts.commitTime, commitCount: facts.commitCount };
+
+  // A base image by digest in the same registry (the host's Node: this machine cannot pull distroless).
+  const img = await runCli(['image', '--registry', `${registry.address}/bases`, '--base-image', 'host', '--json'], {
+    REGISTRY_USERNAME: USER,
+    REGISTRY_PASSWORD: PASSWORD,
+    PIPELINE_OUT_DIR: out,
+    PIPELINE_CACHE_DIR: SHARED_CACHE,
+  });
+  expect(img.code, img.stderr).toBe(0);
+  base = (JSON.parse(img.stdout) as { base: string }).base;
+
+  engine = new FakeEngine((chain) => (chain.at(-1)!.field === 'stdout' ? replay(chain) : ''));
+  await engine.start();
+}, 300_000);
+
+afterAll(async () => {
+  await engine?.stop();
+  await registry?.stop();
+});
+
+async function call<T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, engine.env());
+  let result: T | undefined;
+  try {
+    await connection(async () => {
+      result = await work(new ReleasePipeline(dag.directory()));
+    });
+  } finally {
+    for (const k of Object.keys(engine.env())) if (saved[k] === undefined) delete process.env[k];
+  }
+  return result as T;
+}
+
+describe('dagger call release, replayed on this host', () => {
+  let release: Release;
+  let direct: ReleaseSummary;
+
+  beforeAll(async () => {
+    const key = await readFile(join(keyDir, 'release.key'), 'utf8');
+    release = await call((p) =>
+      p.release(
+        `${registry.address}/team`,
+        dag.setSecret('key', key),
+        dag.setSecret('key-password', KEY_PASSWORD),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        USER,
+        dag.setSecret('password', PASSWORD),
+        false,
+        base,
+        true,
+        git.revision,
+        git.commitTime,
+        git.commitCount,
+      ),
+    );
+    // The same release, made directly with the CLI and the same inputs.
+    const r = await runCli(
+      ['release', '--registry', `${registry.address}/team`, '--key', join(keyDir, 'release.key'), '--base-image', base, '--skip-tests', '--json'],
+      { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD, COSIGN_PASSWORD: KEY_PASSWORD, PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'direct-out-')), PIPELINE_CACHE_DIR: SHARED_CACHE },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    said.push(r.stdout, r.stderr);
+    direct = JSON.parse(r.stdout) as ReleaseSummary;
+    expect(r.stderr).toContain('cached: all 3 already signed by this signer');
+  }, 300_000);
+
+  it('publishes, signs and verifies with the secrets the module mounts, and returns the release', () => {
+    expect(release.image).toMatch(new RegExp(`^${registry.address}/team/koa-service@sha256:[a-f0-9]{64}$`));
+    expect(release.chart).toMatch(new RegExp(`^${registry.address}/team/charts/koa-service@sha256:[a-f0-9]{64}$`));
+    expect(release.revision).toBe(git.revision);
+    expect(replayed.at(-1)).toEqual(expect.arrayContaining(['release', '--key', '--base-image', base, '--revision', git.revision]));
+  });
+
+  it('gives the same image and chart digests as the same release made directly', () => {
+    expect(release.image).toBe(direct.image.ref);
+    expect(release.chart).toBe(direct.chart.ref);
+  });
+
+  it('the stock cosign verifies what the module signed, against the public key', async () => {
+    for (const ref of [release.image, release.chart]) {
+      await run(tool('cosign'), ['verify', '--key', join(keyDir, 'release.pub'), '--insecure-ignore-tlog', ref], {
+        env: { ...process.env, REGISTRY_USERNAME: '', DOCKER_CONFIG: await dockerConfig() },
+      });
+    }
+  });
+
+  it('dagger call verify, with the same credentials, verifies the whole release from its chart', async () => {
+    const pub = await readFile(join(keyDir, 'release.pub'), 'utf8');
+    const tree = await call((p) => p.verify(release.chart, dag.directory().withNewFile('cosign.pub', pub).file('cosign.pub'), undefined, undefined, USER, dag.setSecret('password', PASSWORD)));
+    expect(tree).toContain('VERIFIED');
+    expect(tree).toContain(release.image);
+  });
+
+  it('never shows a secret in any output', () => {
+    for (const text of said) for (const secret of [PASSWORD, KEY_PASSWORD]) expect(text).not.toContain(secret);
+  });
+});
+
+/** A docker config with the test registry's login, for the stock cosign run by hand. */
+async function dockerConfig(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'docker-config-'));
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [registry.address]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }));
+  return dir;
+}
