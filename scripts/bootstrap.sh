@@ -2,7 +2,8 @@
 # Makes a clone ready to run, idempotently: npm ci where a lockfile changed, the pinned tools
 # (scripts/install-tools.sh), the compiled pipeline CLI (scripts/build-cli.mjs) and, for the tests,
 # the Python venv of the policy check. The same script prepares the Dagger module's toolbox
-# container, with BOOTSTRAP_PROFILE=runtime (root and app/ packages, tools, CLI; no ci/, no venv).
+# container, with BOOTSTRAP_PROFILE=runtime (root and app/ packages, tools, CLI; no ci/, no venv);
+# BOOTSTRAP_PROFILE=app installs only app/'s packages (what `npm start` needs).
 # One bootstrap at a time per clone: two at once would corrupt node_modules (npm ci's ENOTEMPTY).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +20,11 @@ if ! flock -n 9; then
   flock 9
 fi
 
-packages=("$root" "$root/app")
-[ "$profile" = runtime ] || packages+=("$root/ci")
+case "$profile" in
+  app) packages=("$root/app") ;;
+  runtime) packages=("$root" "$root/app") ;;
+  *) packages=("$root" "$root/app" "$root/ci") ;;
+esac
 for dir in "${packages[@]}"; do
   lock="$dir/package-lock.json"
   stamp="$dir/node_modules/.bootstrap-lock-sha256"
@@ -32,6 +36,7 @@ for dir in "${packages[@]}"; do
   fi
 done
 
+[ "$profile" = app ] && exit 0
 if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else bash "$root/scripts/install-tools.sh"; fi
 node "$root/scripts/build-cli.mjs"
 

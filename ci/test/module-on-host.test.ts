@@ -133,7 +133,13 @@ describe('dagger call release, replayed on this host', () => {
     // The same release, made directly with the CLI and the same inputs.
     const r = await runCli(
       ['release', '--registry', `${registry.address}/team`, '--key', join(keyDir, 'release.key'), '--base-image', base, '--skip-tests', '--json'],
-      { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD, COSIGN_PASSWORD: KEY_PASSWORD, PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'direct-out-')), PIPELINE_CACHE_DIR: SHARED_CACHE },
+      {
+        REGISTRY_USERNAME: USER,
+        REGISTRY_PASSWORD: PASSWORD,
+        COSIGN_PASSWORD: KEY_PASSWORD,
+        PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'direct-out-')),
+        PIPELINE_CACHE_DIR: SHARED_CACHE,
+      },
     );
     expect(r.code, r.stderr).toBe(0);
     said.push(r.stdout, r.stderr);
@@ -163,7 +169,16 @@ describe('dagger call release, replayed on this host', () => {
 
   it('dagger call verify, with the same credentials, verifies the whole release from its chart', async () => {
     const pub = await readFile(join(keyDir, 'release.pub'), 'utf8');
-    const tree = await call((p) => p.verify(release.chart, dag.directory().withNewFile('cosign.pub', pub).file('cosign.pub'), undefined, undefined, USER, dag.setSecret('password', PASSWORD)));
+    const tree = await call((p) =>
+      p.verify(
+        release.chart,
+        dag.directory().withNewFile('cosign.pub', pub).file('cosign.pub'),
+        undefined,
+        undefined,
+        USER,
+        dag.setSecret('password', PASSWORD),
+      ),
+    );
     expect(tree).toContain('VERIFIED');
     expect(tree).toContain(release.image);
   });

@@ -13,7 +13,12 @@ import { GO_IMAGE, NODE_IMAGE, RUNTIME_BASE_IMAGE } from '../src/images.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 
-interface Pin { name: string; pkg: string; version: string; scope: string }
+interface Pin {
+  name: string;
+  pkg: string;
+  version: string;
+  scope: string;
+}
 const pins: Pin[] = read('tools.lock')
   .split('\n')
   .filter((l) => l.trim() && !l.startsWith('#'))
@@ -37,10 +42,17 @@ describe('tools.lock', () => {
   it('the runtime scope is exactly what the pipeline code runs (and so what the toolbox holds)', () => {
     const used = new Set<string>();
     const dir = join(root, 'pipeline', 'src');
-    for (const f of readdirSync(dir, { recursive: true }).map(String).filter((x) => x.endsWith('.ts'))) {
+    for (const f of readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((x) => x.endsWith('.ts'))) {
       for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/tool\('([a-z0-9-]+)'\)/g)) used.add(m[1]!);
     }
-    expect([...used].sort()).toEqual(pins.filter((p) => p.scope === 'runtime').map((p) => p.name).sort());
+    expect([...used].sort()).toEqual(
+      pins
+        .filter((p) => p.scope === 'runtime')
+        .map((p) => p.name)
+        .sort(),
+    );
   });
 
   it('every installed tool is the pinned module at the pinned version', async () => {

@@ -21,7 +21,8 @@ const remote = parseDigestReference(`registry.invalid/acme/koa-service@${D}`);
 const IDENTITY = 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/main';
 
 /** What cobra (cosign, helm, crane) says when it refuses the command line itself. */
-const USAGE_ERROR = /unknown (shorthand )?flag|flag needs an argument|invalid argument ".*" for|must provide|required flag|accepts \d+ arg|requires (at least|exactly)|if any flags in the group|Usage:/;
+const USAGE_ERROR =
+  /unknown (shorthand )?flag|flag needs an argument|invalid argument ".*" for|must provide|required flag|accepts \d+ arg|requires (at least|exactly)|if any flags in the group|Usage:/;
 
 let files: { key: string; pub: string; certificate: string; chain: string };
 
@@ -61,12 +62,23 @@ describe.concurrent('cosign sign accepts every signer kind', () => {
     ['keyless', { kind: 'keyless', fulcioUrl: 'http://127.0.0.1:5998', rekorUrl: 'http://127.0.0.1:5997' }],
     ['keyless with a token file', { kind: 'keyless', identityTokenPath: files.certificate, fulcioUrl: 'http://127.0.0.1:5998' }],
   ];
-  for (const [label, index] of [['key', 0], ['certificate', 1], ['keyless', 2], ['keyless with a token file', 3]] as const) {
+  for (const [label, index] of [
+    ['key', 0],
+    ['certificate', 1],
+    ['keyless', 2],
+    ['keyless with a token file', 3],
+  ] as const) {
     it(`${label}, loopback and remote, plain HTTP or not`, async () => {
       const signer = signers()[index]![1];
       // Keyless as in GitHub Actions: cosign asks this URL for the OIDC token.
-      const env = signer.kind === 'keyless' ? { GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:5996/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' } : {};
-      await Promise.all([expectParsed('cosign', cosignSignArgs(loopback, signer), env), expectParsed('cosign', cosignSignArgs(remote, signer, { plainHttp: true }), env)]);
+      const env =
+        signer.kind === 'keyless'
+          ? { GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:5996/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' }
+          : {};
+      await Promise.all([
+        expectParsed('cosign', cosignSignArgs(loopback, signer), env),
+        expectParsed('cosign', cosignSignArgs(remote, signer, { plainHttp: true }), env),
+      ]);
     });
   }
 });
@@ -80,10 +92,19 @@ describe.concurrent('cosign verify (v3 and v2) accepts every policy', () => {
     ['private CA roots', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, caRootsPath: files.chain, offline: true }],
   ];
   for (const binary of ['cosign', 'cosign-v2'] as const) {
-    for (const [label, index] of [['key', 0], ['identity', 1], ['identity regexp', 2], ['private CA chain', 3], ['private CA roots', 4]] as const) {
+    for (const [label, index] of [
+      ['key', 0],
+      ['identity', 1],
+      ['identity regexp', 2],
+      ['private CA chain', 3],
+      ['private CA roots', 4],
+    ] as const) {
       it(`${binary}: ${label}`, async () => {
         const policy = policies()[index]![1];
-        await Promise.all([expectParsed(binary, cosignVerifyArgs(loopback, policy)), expectParsed(binary, cosignVerifyArgs(remote, policy, { plainHttp: true }))]);
+        await Promise.all([
+          expectParsed(binary, cosignVerifyArgs(loopback, policy)),
+          expectParsed(binary, cosignVerifyArgs(remote, policy, { plainHttp: true })),
+        ]);
       });
     }
   }

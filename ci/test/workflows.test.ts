@@ -58,13 +58,34 @@ describe('workflows', () => {
     expect(args).not.toMatch(/secrets\./);
   });
 
+  it("release: passes the commit's facts only; the module computes the version and times from them", () => {
+    const wf = parse(read(workflows[1]!)) as Workflow;
+    const job = wf.jobs.release!;
+    const args = job.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'))!.with!.args!;
+    for (const flag of ['--revision "${GITHUB_SHA}"', '--commit-time', '--commit-count', '--git-tag']) expect(args).toContain(flag);
+    expect(args).not.toMatch(/--version|--created/);
+    for (const s of job.steps.filter((x) => x.run)) expect(s.run).not.toMatch(/version=|jq -r \.version <<<"\$SUMMARY"\)-|%cI/);
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with).toMatchObject({ 'fetch-depth': 0 });
+  });
+
+  it("ci: runs the module's test and end-to-end functions, with no secrets", () => {
+    const wf = parse(read(workflows[0]!)) as Workflow;
+    const calls = Object.values(wf.jobs).flatMap((j) =>
+      j.steps.filter((s) => s.uses?.startsWith('dagger/dagger-for-github@')).map((s) => s.with!.args!.split(' ')[0]),
+    );
+    expect(calls.sort()).toEqual(['end-to-end', 'test']);
+    expect(read(workflows[0]!)).not.toMatch(/secrets\.|id-token/);
+  });
+
   it('use the Dagger version the module is pinned to', () => {
     const engine = (JSON.parse(read(join(root, 'dagger.json'))) as { engineVersion: string }).engineVersion;
     const sdk = (JSON.parse(read(join(root, 'ci', 'package.json'))) as { devDependencies: Record<string, string> }).devDependencies['@dagger.io/dagger'];
     expect(engine).toBe(`v${sdk}`);
     for (const file of workflows) {
       const versions = [...read(file).matchAll(/version:\s*"([^"]+)"/g)].map((m) => m[1]);
-      expect(versions, file).toEqual([sdk]);
+      expect(versions.length, file).toBeGreaterThan(0);
+      expect(new Set(versions), file).toEqual(new Set([sdk]));
     }
   });
 });

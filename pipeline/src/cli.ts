@@ -4,7 +4,7 @@
 import { copyFile } from 'node:fs/promises';
 import { formatSummary } from '../../ci/src/core/release-summary.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
-import { cleanupAll, exitCleanlyOnSignals } from './cleanup.js';
+import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
 import { parsePipelineArgs, PIPELINE_USAGE, UsageError, type StepInvocation } from './options.js';
 import { outPaths } from './paths.js';
 import { buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly } from './pipeline.js';
@@ -88,8 +88,8 @@ try {
     code = 0;
   } else code = await main(invocation);
 } catch (err) {
-  process.stderr.write(`${label}: ${(err as Error).message ?? String(err)}\n`);
+  if (interruptedExitCode() === undefined) process.stderr.write(`${label}: ${(err as Error).message ?? String(err)}\n`);
   code = err instanceof UsageError ? 2 : 1;
 }
 await cleanupAll();
-process.exit(code);
+process.exit(interruptedExitCode() ?? code);

@@ -1,6 +1,7 @@
 // Runs external tools. Output is captured, secrets are scrubbed from anything we print or throw,
 // and a failure says which command failed and what it said.
 import { spawn } from 'node:child_process';
+import { onCleanup } from './cleanup.js';
 
 export class CommandError extends Error {
   override name = 'CommandError';
@@ -22,6 +23,8 @@ export interface RunOptions {
   secrets?: readonly string[];
   /** Stream the child's output to ours (scrubbed) as it arrives. */
   echo?: boolean;
+  /** Kill the command (SIGKILL) and fail after this long. */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -44,8 +47,20 @@ export function run(command: string, args: readonly string[], options: RunOption
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Stopped with the run if it is interrupted (a signal) before the command ends.
+    const stop = onCleanup(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs);
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (options.echo) process.stdout.write(redact(d.toString(), secrets));
@@ -56,9 +71,20 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.on('error', (err) => reject(new CommandError(`could not start ${command}: ${err.message}`, null, '')));
     child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      void stop();
+      const name = command.split('/').pop();
+      if (timedOut) {
+        return reject(
+          new CommandError(
+            `${name} ${args[0] ?? ''} timed out after ${Math.round(options.timeoutMs! / 1000)}s and was stopped`,
+            null,
+            redact(`${stdout}${stderr}`, secrets),
+          ),
+        );
+      }
       const result = { stdout: redact(stdout, secrets), stderr: redact(stderr, secrets) };
       if (code === 0) return resolve(result);
-      const name = command.split('/').pop();
       const said = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join('\n').split('\n').slice(-12).join('\n');
       reject(new CommandError(`${name} ${args[0] ?? ''} failed (exit ${code}): ${said}`, code, `${result.stdout}${result.stderr}`));
     });

@@ -1,6 +1,7 @@
 // Signing material for the host pipeline: the embedded default key pair (generated once, empty
 // password), or the user's key / certificate given by path. Passwords come from COSIGN_PASSWORD.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { x509 } from './x509.js';
@@ -17,15 +18,35 @@ export interface SigningSetup {
   secrets: string[];
 }
 
-/** Generates .out/keys/cosign.{key,pub} once, with an empty password. */
+/**
+ * Generates .out/keys/cosign.{key,pub} once, with an empty password. Concurrent runs sharing the
+ * folder generate one pair between them: the first takes a lock (an atomic mkdir), writes the pair
+ * aside and renames it in, key first; the others wait until both files are there.
+ */
 export async function ensureDefaultKeyPair(dir: string): Promise<{ key: string; pub: string }> {
   const key = join(dir, 'cosign.key');
   const pub = join(dir, 'cosign.pub');
-  if ((await exists(key)) && (await exists(pub))) return { key, pub };
+  const ready = async () => (await exists(key)) && (await exists(pub));
+  if (await ready()) return { key, pub };
   await mkdir(dir, { recursive: true });
-  await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', join(dir, 'cosign')], {
-    env: { ...process.env, COSIGN_PASSWORD: '' },
-  });
+  const lock = join(dir, '.generating');
+  const mine = await mkdir(lock).then(
+    () => true,
+    () => false,
+  );
+  if (!mine) {
+    for (let i = 0; i < 600 && !(await ready()); i++) await sleep(50);
+    if (await ready()) return { key, pub };
+    throw new Error(`another run holds ${lock} and made no key pair; remove that folder if no run is going on`);
+  }
+  try {
+    const aside = join(lock, 'cosign');
+    await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', aside], { env: { ...process.env, COSIGN_PASSWORD: '' } });
+    await rename(`${aside}.key`, key);
+    await rename(`${aside}.pub`, pub);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
   return { key, pub };
 }
 

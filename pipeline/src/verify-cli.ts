@@ -19,6 +19,8 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     toolEnv: credentials.env,
     secrets: credentials.secrets,
     access: { plainHttp: options.plainHttp },
+    render: options.render,
+    deadline: Date.now() + options.timeoutSeconds * 1000,
   }).finally(dispose);
   process.stdout.write(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${formatVerdict(verdict)}\n`);
   const failure = firstFailure(verdict);

@@ -1,21 +1,47 @@
-// `npm run verify` arguments: the chart by digest and the signing policy (pure).
+// `npm run verify` arguments: the chart by digest, the signing policy, and what the chart will be
+// installed with (values, release name, namespace), all checked before anything runs.
+import { existsSync } from 'node:fs';
 import type { Policy } from '../../ci/src/core/cosign-args.js';
+import { looseIdentityPattern } from '../../ci/src/core/identity-policy.js';
 import { parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import { strictArgs, UsageError } from './options.js';
+
+/** What `helm install` will be given: the chart is rendered with exactly this before its images are read. */
+export interface RenderOptions {
+  releaseName: string;
+  namespace: string;
+  valuesFiles: string[];
+  set: string[];
+  setString: string[];
+}
 
 export interface VerifyOptions {
   chart: DigestReference;
   policy: Policy;
+  render: RenderOptions;
+  /** Overall limit, seconds; each call to a registry gets at most what is left. */
+  timeoutSeconds: number;
   plainHttp: boolean;
   json: boolean;
   help: boolean;
 }
 
-export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM]) [--plain-http] [--json]
+export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM]) [options]
 
-Verifies a release from its chart alone: the chart's signature, then every image the chart
-deploys (each must be pinned by digest and signed under the same policy), with the stock cosign.
-Exit 0: all verified; 1: a verification failed; 2: usage error.`;
+Verifies a release from its chart: the chart's signature, then every image the chart would deploy
+when installed with the values given here (each must be pinned by digest and signed under the same
+policy; an image index's platform manifests too), with the stock cosign.
+
+  -f, --values FILE          values file you will install with (repeatable)
+  --set K=V, --set-string K=V  values you will install with (repeatable)
+  --release-name NAME        release name you will install as (default: release)
+  --namespace NS             namespace you will install into (default: default)
+  --timeout SECONDS          limit for the whole verification (default: 120)
+  --allow-loose-identity     accept a --certificate-identity-regexp that is unanchored or catch-all
+  --plain-http               reach the registry over plain HTTP (loopback always is)
+  --json                     print the verdict as JSON
+
+Exit 0: all verified; 1: a verification failed (named in one line); 2: usage error.`;
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   const parsed = strictArgs({
@@ -29,14 +55,36 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       'certificate-oidc-issuer': { type: 'string' },
       'certificate-chain': { type: 'string' },
       'ca-roots': { type: 'string' },
+      values: { type: 'string', short: 'f', multiple: true },
+      set: { type: 'string', multiple: true },
+      'set-string': { type: 'string', multiple: true },
+      'release-name': { type: 'string' },
+      namespace: { type: 'string' },
+      timeout: { type: 'string' },
+      'allow-loose-identity': { type: 'boolean', default: false },
       'plain-http': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const v = parsed.values;
+  const render: RenderOptions = {
+    releaseName: v['release-name'] ?? 'release',
+    namespace: v.namespace ?? 'default',
+    valuesFiles: v.values ?? [],
+    set: v.set ?? [],
+    setString: v['set-string'] ?? [],
+  };
   if (v.help)
-    return { chart: { registry: '', repository: '', digest: '' }, policy: { kind: 'key', publicKeyPath: '' }, plainHttp: false, json: false, help: true };
+    return {
+      chart: { registry: '', repository: '', digest: '' },
+      policy: { kind: 'key', publicKeyPath: '' },
+      render,
+      timeoutSeconds: 0,
+      plainHttp: false,
+      json: false,
+      help: true,
+    };
   if (parsed.positionals.length !== 1) throw new UsageError('give exactly one chart reference, repository@sha256:<64 hex>; see --help');
   let chart: DigestReference;
   try {
@@ -44,6 +92,16 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   } catch (err) {
     throw new UsageError((err as Error).message, { cause: err });
   }
+  const missing = [v.key, v['certificate-chain'], v['ca-roots'], ...render.valuesFiles].find((f) => f !== undefined && !existsSync(f));
+  if (missing) throw new UsageError(`${missing}: no such file`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))
+    throw new UsageError(`--release-name "${render.releaseName}" is not a valid Helm release name`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(render.namespace))
+    throw new UsageError(`--namespace "${render.namespace}" is not a valid Kubernetes namespace`);
+  for (const s of [...render.set, ...render.setString]) if (!/^[^=]+=/.test(s)) throw new UsageError(`--set "${s}" is not KEY=VALUE`);
+  const timeoutSeconds = v.timeout === undefined ? 120 : Number(v.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout "${v.timeout}" must be a number of seconds above 0`);
+
   const identity = v['certificate-identity'];
   const identityRegexp = v['certificate-identity-regexp'];
   const issuer = v['certificate-oidc-issuer'];
@@ -55,6 +113,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     if (!identity === !identityRegexp) throw new UsageError('give --key, or exactly one of --certificate-identity and --certificate-identity-regexp');
     if (!issuer)
       throw new UsageError('--certificate-oidc-issuer is required with a certificate identity (GitHub Actions: https://token.actions.githubusercontent.com)');
+    if (identityRegexp && !v['allow-loose-identity']) {
+      const loose = looseIdentityPattern(identityRegexp);
+      if (loose) throw new UsageError(`--certificate-identity-regexp ${loose}; anchor it and escape its dots, or pass --allow-loose-identity if you mean it`);
+    }
     const privateCa = v['certificate-chain'] ?? v['ca-roots'];
     policy = {
       kind: 'identity',
@@ -65,5 +127,5 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       ...(privateCa ? { offline: true } : {}),
     };
   }
-  return { chart, policy, plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false };
+  return { chart, policy, render, timeoutSeconds, plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false };
 }

@@ -1,16 +1,19 @@
 // Verifies a whole release from its chart reference: the chart's signature (with cosign, so what we
-// accept is what cosign accepts), then the chart, pulled by that digest and rendered with its
-// packaged values, for every image it would deploy; each must be digest-pinned and signed.
+// accept is what cosign accepts), then the chart, pulled by that digest and rendered as it will be
+// installed, for every image it would have the cluster run (read fail-closed: rendered-images.ts);
+// each must be digest-pinned and signed, an image index's platform manifests too. Every call to a
+// registry is bounded by the overall deadline; the temporary folder goes on every exit path.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Policy } from '../../ci/src/core/cosign-args.js';
-import { helmPullArgs, helmTemplateArgs } from '../../ci/src/core/helm-args.js';
-import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { describeValues, helmPullArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
+import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
-import { collectImages } from '../../ci/src/core/workload-images.js';
+import { onCleanup } from './cleanup.js';
 import { run } from './exec.js';
+import { manifestOf } from './steps/inspect.js';
 import { cosignReason, cosignVerify } from './steps/verify.js';
 import { tool } from './tools.js';
 
@@ -18,50 +21,101 @@ export interface VerifyContext {
   toolEnv: NodeJS.ProcessEnv;
   secrets: string[];
   access?: RegistryAccess;
+  /** What the chart will be installed with (default: its packaged values, release "release"). */
+  render?: RenderValues;
+  /** Epoch ms after which every call fails as timed out (default: two minutes from the start). */
+  deadline?: number;
 }
 
-async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference): Promise<ArtifactVerdict> {
+/** The time left for one call, or a failure naming what could not be done in time. */
+function remaining(ctx: VerifyContext, what: string): number {
+  const left = (ctx.deadline ?? Infinity) - Date.now();
+  if (left <= 0) throw new Error(`out of time before ${what}; give --timeout more seconds`);
+  return Math.min(left, 120_000);
+}
+
+async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<ArtifactVerdict> {
+  const shown = formatDigestReference(ref);
   try {
-    const { signer } = await cosignVerify(ctx, policy, ref);
-    return { ref: formatDigestReference(ref), verified: true, signer };
+    const { signer } = await cosignVerify({ ...ctx, timeoutMs: remaining(ctx, `verifying ${what}`) }, policy, ref);
+    return { ref: shown, verified: true, signer };
   } catch (err) {
-    return { ref: formatDigestReference(ref), verified: false, reason: cosignReason(err) };
+    const reason = /timed out/.test((err as Error).message)
+      ? `${ref.registry} did not answer in time while verifying the signature of ${what} (${(err as Error).message.split('\n')[0]})`
+      : cosignReason(err);
+    return { ref: shown, verified: false, reason };
   }
 }
 
-/** Renders the chart exactly as stored under its digest, with its packaged values. */
-async function renderChart(ctx: VerifyContext, chartRef: DigestReference): Promise<unknown[]> {
+/** Pulls the chart by digest into a temporary folder and renders it as it will be installed. */
+async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values: RenderValues): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'verify-chart-'));
+  const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
   try {
-    await run(tool('helm'), helmPullArgs(chartRef, dir, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+    await run(tool('helm'), helmPullArgs(chartRef, dir, ctx.access ?? {}), {
+      env: ctx.toolEnv,
+      secrets: ctx.secrets,
+      timeoutMs: remaining(ctx, 'pulling the chart'),
+    }).catch((err: Error) => {
+      throw new Error(`pulling the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
+    });
     const [tgz] = await readdir(dir);
-    const { stdout } = await run(tool('helm'), helmTemplateArgs(join(dir, tgz!)), { env: ctx.toolEnv, secrets: ctx.secrets });
-    return parseAllDocuments(stdout).map((d) => d.toJS() as unknown);
+    const { stdout } = await run(tool('helm'), helmTemplateArgs(join(dir, tgz!), values), {
+      env: ctx.toolEnv,
+      secrets: ctx.secrets,
+      timeoutMs: remaining(ctx, 'rendering the chart'),
+    });
+    return stdout;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await release();
   }
+}
+
+/** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
+async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
+  const verdict = await verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`);
+  if (!verdict.verified) return { ...verdict, usedBy };
+  const manifest = await manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).catch(() => undefined);
+  if (!manifest) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };
+  for (const m of manifest.manifests ?? []) {
+    const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
+    const child = await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`);
+    if (!child.verified) return { ...verdict, verified: false, reason: `its ${platform} manifest ${m.digest}: ${child.reason}`, usedBy };
+  }
+  return { ...verdict, usedBy };
 }
 
 export async function verifyRelease(chartRef: DigestReference, policy: Policy, ctx: VerifyContext): Promise<ReleaseVerdict> {
-  const chart = await verifyArtifact(ctx, policy, chartRef);
+  const bounded: VerifyContext = { ...ctx, deadline: ctx.deadline ?? Date.now() + 120_000 };
+  const values = ctx.render ?? PACKAGED_VALUES;
+  const chart = await verifyArtifact(bounded, policy, chartRef, 'the chart');
   if (!chart.verified) return releaseVerdict(chart, []);
 
-  let objects: unknown[];
+  let rendered: string;
   try {
-    objects = await renderChart(ctx, chartRef);
+    rendered = await renderChart(bounded, chartRef, values);
   } catch (err) {
-    return releaseVerdict({ ...chart, verified: false, reason: `signed, but it does not render: ${(err as Error).message.split('\n')[0]}` }, []);
+    return releaseVerdict(
+      { ...chart, verified: false, reason: `signed, but it does not render: ${(err as Error).message.split('\n')[0]}` },
+      [],
+      [],
+      describeValues(values),
+    );
   }
+  const parsed = parseRendered(rendered);
+  const found = imagesIn(parsed.objects);
   const images: ImageVerdict[] = [];
-  for (const { image, usedBy } of collectImages(objects)) {
+  for (const { image, usedBy } of found.images) {
     let ref: DigestReference;
     try {
       ref = parseDigestReference(image, 'image');
-    } catch {
-      images.push({ ref: image, usedBy, verified: false, reason: 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>' });
+    } catch (err) {
+      const why = (err as Error).message;
+      const reason = /must be referenced by digest/.test(why) ? 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>' : why;
+      images.push({ ref: image, usedBy, verified: false, reason });
       continue;
     }
-    images.push({ ...(await verifyArtifact(ctx, policy, ref)), usedBy });
+    images.push(await verifyImage(bounded, policy, ref, usedBy));
   }
-  return releaseVerdict(chart, images);
+  return releaseVerdict(chart, images, [...parsed.problems, ...found.problems], describeValues(values));
 }

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'pass' | { status: number } | 'reset';
+/** pass it on; answer with an error; drop the connection; never answer; answer after a delay. */
+export type Fault = 'pass' | { status: number } | 'reset' | 'stall' | { delayMs: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -54,6 +55,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     proxy.stats.requests++;
     const fault = proxy.policy({ method, path, kind, nth: counters.get(key)! });
 
+    if (fault === 'stall') {
+      proxy.stats.faults++;
+      req.resume(); // read the request, never answer it
+      return;
+    }
+    if (typeof fault === 'object' && 'delayMs' in fault) {
+      proxy.stats.faults++;
+      req.pause();
+      setTimeout(() => forward(), fault.delayMs);
+      return;
+    }
     if (fault === 'reset') {
       proxy.stats.faults++;
       req.once('data', () => req.socket.destroy()); // drop the connection mid-body
@@ -69,21 +81,25 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
       return;
     }
-    const upstreamReq = request({ host, port: Number(port), method, path, headers: req.headers }, (up) => {
-      const finished = kind === 'blob-upload' && method === 'PUT' && up.statusCode === 201 ? new URL(path, 'http://x').searchParams.get('digest') : null;
-      if (finished) proxy.stats.blobsCompleted.add(finished);
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstreamReq.on('error', () => res.destroy());
-    req.on('data', (chunk: Buffer) => {
-      if (kind === 'blob-upload') {
-        proxy.stats.blobBytesUploaded += chunk.length;
-        const repo = path.replace(/^\/v2\//, '').replace(/\/blobs\/uploads\/.*$/, '');
-        proxy.stats.blobBytesByRepo.set(repo, (proxy.stats.blobBytesByRepo.get(repo) ?? 0) + chunk.length);
-      }
-    });
-    req.pipe(upstreamReq);
+    forward();
+
+    function forward(): void {
+      const upstreamReq = request({ host, port: Number(port), method, path, headers: req.headers }, (up) => {
+        const finished = kind === 'blob-upload' && method === 'PUT' && up.statusCode === 201 ? new URL(path, 'http://x').searchParams.get('digest') : null;
+        if (finished) proxy.stats.blobsCompleted.add(finished);
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstreamReq.on('error', () => res.destroy());
+      req.on('data', (chunk: Buffer) => {
+        if (kind === 'blob-upload') {
+          proxy.stats.blobBytesUploaded += chunk.length;
+          const repo = path.replace(/^\/v2\//, '').replace(/\/blobs\/uploads\/.*$/, '');
+          proxy.stats.blobBytesByRepo.set(repo, (proxy.stats.blobBytesByRepo.get(repo) ?? 0) + chunk.length);
+        }
+      });
+      req.pipe(upstreamReq);
+    }
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -25,6 +25,35 @@ export function helmPullArgs(ref: DigestReference, destination: string, access: 
   ];
 }
 
-export function helmTemplateArgs(chart: string, release = 'release'): string[] {
-  return ['template', release, chart];
+/** What a chart is rendered with: as `helm install` will be given it. */
+export interface RenderValues {
+  releaseName: string;
+  namespace: string;
+  valuesFiles: readonly string[];
+  set: readonly string[];
+  setString: readonly string[];
+}
+
+export const PACKAGED_VALUES: RenderValues = { releaseName: 'release', namespace: 'default', valuesFiles: [], set: [], setString: [] };
+
+export function helmTemplateArgs(chart: string, values: RenderValues = PACKAGED_VALUES): string[] {
+  return [
+    'template',
+    values.releaseName,
+    chart,
+    '--namespace',
+    values.namespace,
+    ...values.valuesFiles.flatMap((f) => ['--values', f]),
+    ...values.set.flatMap((s) => ['--set', s]),
+    ...values.setString.flatMap((s) => ['--set-string', s]),
+  ];
+}
+
+/** One line saying what a chart was rendered with. */
+export function describeValues(values: RenderValues): string {
+  const parts = [`release ${values.releaseName}`, `namespace ${values.namespace}`, 'the packaged values.yaml'];
+  for (const f of values.valuesFiles) parts.push(`-f ${f}`);
+  for (const s of values.set) parts.push(`--set ${s}`);
+  for (const s of values.setString) parts.push(`--set-string ${s}`);
+  return parts.join(', ');
 }

@@ -68,6 +68,7 @@ export function parseReference(input: string): Reference {
     if (!TAG.test(tag)) fail(`"${tag}" is not a valid tag`);
   }
   if (!path) fail('the repository path is empty');
+  if (`${registry}/${path}`.length > 255) fail(`the name is ${registry.length + 1 + path.length} characters long; registries take at most 255`);
   for (const component of path.split('/')) {
     if (!PATH_COMPONENT.test(component)) {
       fail(`repository component "${component}" must be lowercase letters, digits and single separators (. _ __ -)`);
@@ -136,6 +137,11 @@ export function parseRegistryTarget(input: string): RegistryTarget {
   const namespace = parts.join('/');
   if (!looksLikeHost(registry) || !HOST.test(registry)) {
     throw new InvalidReferenceError(`malformed registry "${input}": "${registry}" is not a registry host; write host[:port]/namespace (e.g. ghcr.io/owner)`);
+  }
+  if (raw.length > 200) {
+    throw new InvalidReferenceError(
+      `malformed registry "${input.slice(0, 40)}…": ${raw.length} characters leaves no room for the artifact names (registries take at most 255)`,
+    );
   }
   for (const component of parts) {
     if (!PATH_COMPONENT.test(component)) {

@@ -17,16 +17,28 @@ export interface ReleaseVerdict {
   verified: boolean;
   chart: ArtifactVerdict;
   images: ImageVerdict[];
+  /** What the chart was rendered with before its images were read. */
+  renderedWith?: string;
+  /** Why the rendering cannot be trusted (each fails the verdict). */
+  problems: string[];
 }
 
-export function releaseVerdict(chart: ArtifactVerdict, images: ImageVerdict[]): ReleaseVerdict {
-  return { verified: chart.verified && images.length > 0 && images.every((i) => i.verified), chart, images };
+export function releaseVerdict(chart: ArtifactVerdict, images: ImageVerdict[], problems: string[] = [], renderedWith?: string): ReleaseVerdict {
+  return {
+    verified: chart.verified && problems.length === 0 && images.length > 0 && images.every((i) => i.verified),
+    chart,
+    images,
+    ...(renderedWith ? { renderedWith } : {}),
+    problems,
+  };
 }
 
 const mark = (v: ArtifactVerdict) => (v.verified ? `✔ signed by ${v.signer}` : `✘ ${v.reason}`);
 
 export function formatVerdict(v: ReleaseVerdict): string {
   const lines = [`chart ${v.chart.ref}`, `  ${mark(v.chart)}`];
+  if (v.renderedWith) lines.push(`  rendered with ${v.renderedWith}`);
+  for (const p of v.problems) lines.push(`  ✘ ${p}`);
   v.images.forEach((img, i) => {
     const last = i === v.images.length - 1;
     lines.push(`${last ? '└─' : '├─'} image ${img.ref}`);
@@ -42,6 +54,7 @@ export function formatVerdict(v: ReleaseVerdict): string {
 /** The one line that says what failed first. */
 export function firstFailure(v: ReleaseVerdict): string | undefined {
   if (!v.chart.verified) return `chart ${v.chart.ref}: ${v.chart.reason}`;
+  if (v.problems.length > 0) return `chart ${v.chart.ref}: ${v.problems[0]}`;
   const bad = v.images.find((i) => !i.verified);
   if (bad) return `image ${bad.ref} (${bad.usedBy[0] ?? 'unknown use'}): ${bad.reason}`;
   if (v.images.length === 0) return 'the chart deploys no container image';

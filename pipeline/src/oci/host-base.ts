@@ -3,9 +3,10 @@
 // pipeline run fully offline (and the tests run what they build); real releases use a pinned
 // distroless/slim Node image instead (see ci/src/images.ts).
 import { createHash } from 'node:crypto';
-import { realpath, rename, rm, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '../../../ci/src/core/oci.js';
+import { cachedDirectory } from '../cache.js';
 import { run } from '../exec.js';
 import { OciLayout } from './layout.js';
 import { writeLayer, type LayerEntry } from './tar-layer.js';
@@ -42,18 +43,15 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     throw new Error(`the host base image needs Linux on x64 or arm64 (this is ${process.platform}/${process.arch}); pass --base-image <ref@sha256:…>`);
   }
   const node = await realpath(process.execPath);
-  const dir = join(cacheDir, `host-base-${await fingerprint(node)}`);
-  const cached = new OciLayout(dir);
-  try {
-    const index = (await cached.readIndex()).manifests[0];
-    if (index) return { layout: cached, index, platform: `linux/${arch}` };
-  } catch {
-    // not built yet
-  }
+  const { dir } = await cachedDirectory(join(cacheDir, `host-base-${await fingerprint(node)}`), (partial) => build(partial, node, arch));
+  const layout = new OciLayout(dir);
+  const index = (await layout.readIndex()).manifests[0]!;
+  return { layout, index, platform: `linux/${arch}` };
+}
 
-  // Built aside and renamed into place, so concurrent runs never see half a cache entry.
-  const partial = `${dir}.partial-${process.pid}`;
-  const layout = await OciLayout.create(partial);
+/** Writes the base image's OCI layout into `dir`: one layer with node, its libraries and CA certificates. */
+async function build(dir: string, node: string, arch: string): Promise<void> {
+  const layout = await OciLayout.create(dir);
   const libs = parseLdd((await run('ldd', [node])).stdout);
   const entries: LayerEntry[] = [
     { type: 'file-from', path: 'usr/local/bin/node', source: node, mode: 0o755 },
@@ -69,7 +67,7 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     { type: 'directory', path: 'home/nonroot' },
     { type: 'directory', path: 'tmp' },
   ];
-  const tmp = join(partial, 'layer.tmp');
+  const tmp = join(dir, 'layer.tmp');
   const layer = await writeLayer(entries, tmp, { uid: 0, gid: 0, mtime: 0 });
   await layout.adoptFile(tmp, layer.digest);
 
@@ -101,8 +99,4 @@ export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
     manifests: [{ ...manifestDesc, platform: { architecture: arch, os: 'linux' } }],
   });
   await layout.writeIndex([indexDesc]);
-  await rename(partial, dir).catch(async () => {
-    await rm(partial, { recursive: true, force: true }); // another run finished first: same content
-  });
-  return { layout: new OciLayout(dir), index: indexDesc, platform: `linux/${arch}` };
 }

@@ -87,10 +87,11 @@ export async function startLocalRegistry(opts: LocalRegistryOptions): Promise<Lo
   return {
     address,
     stop: async () => {
-      if (exited) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
+      if (!exited) {
+        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
+      }
       await rm(pidFile, { force: true });
     },
   };

@@ -20,13 +20,17 @@ export interface Verified {
 
 /** Runs `cosign verify`; resolves when a valid signature covers exactly this digest. */
 export async function cosignVerify(
-  ctx: Pick<StepContext, 'toolEnv' | 'secrets'> & { access?: RegistryAccess },
+  ctx: Pick<StepContext, 'toolEnv' | 'secrets'> & { access?: RegistryAccess; timeoutMs?: number },
   policy: Policy,
   ref: DigestReference,
   binary: ToolName = 'cosign',
 ): Promise<Verified> {
   const { digest } = ref;
-  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+    ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+  });
   const payloads = JSON.parse(
     stdout
       .trim()

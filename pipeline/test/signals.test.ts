@@ -1,0 +1,97 @@
+// The runner interrupted, and the exit-code contract: a signal to the pipeline's own process stops
+// the registry it started and removes its pid file, exits 130/143, and a rerun converges; any port
+// a user picks works (no fetch() and its "unsafe port" list); malformed input is a usage error.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../src/paths.js';
+import { startLocalRegistry } from '../src/registry/local-registry.js';
+import { registryAnswers } from '../src/registry/probe.js';
+import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
+
+async function portIsFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('a signal to the runner', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    it(`${signal} mid-run stops the embedded registry, removes its pid file, exits ${code}; a rerun converges`, async () => {
+      const out = await mkdtemp(join(tmpdir(), 'signal-out-'));
+      const port = await freePort();
+      const env = { ...process.env, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE, PIPELINE_REGISTRY_PORT: String(port) };
+      const child = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), '--skip-tests'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      for (let i = 0; i < 300 && !stderr.includes('▶ build'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await registryAnswers(`127.0.0.1:${port}`)).toBe(true);
+      child.kill(signal);
+      const [exit] = (await once(child, 'exit')) as [number | null];
+      expect(exit).toBe(code);
+      expect(stderr).toContain(`pipeline: ${signal}: stopping what this run started`);
+      expect(await registryAnswers(`127.0.0.1:${port}`)).toBe(false);
+      expect(existsSync(join(out, 'registry', 'registry.pid'))).toBe(false);
+
+      const again = await runCli(['--skip-tests', '--json'], { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE, PIPELINE_REGISTRY_PORT: String(port) });
+      expect(again.code, again.stderr).toBe(0);
+      const third = await runCli(['--skip-tests', '--json'], { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE, PIPELINE_REGISTRY_PORT: String(port) });
+      expect(JSON.parse(third.stdout).image.digest).toBe(JSON.parse(again.stdout).image.digest);
+    }, 180_000);
+  }
+});
+
+describe('ports', () => {
+  it('the embedded registry serves on a port fetch() calls unsafe', async () => {
+    const candidates = [6000, 6665, 6666, 6667, 6668, 6669, 6697, 10080];
+    let port: number | undefined;
+    for (const p of candidates)
+      if (await portIsFree(p)) {
+        port = p;
+        break;
+      }
+    expect(port, 'one of the fetch-unsafe ports is free here').toBeDefined();
+    const registry = await startLocalRegistry({ storageDir: await mkdtemp(join(tmpdir(), 'unsafe-port-')), port: port! });
+    try {
+      expect(registry.address).toBe(`127.0.0.1:${port}`);
+      expect(await registryAnswers(registry.address)).toBe(true);
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
+describe('the exit-code contract: malformed input is a usage error (2)', () => {
+  it.each([
+    [['verify', `127.0.0.1:5000/${'a'.repeat(260)}@sha256:${'0'.repeat(64)}`, '--key', 'x.pub'], /registries take at most 255/],
+    [
+      ['verify', `127.0.0.1:5000/koa-service@sha256:${'0'.repeat(64)}`, '--key', '/nonexistent/cosign.pub'],
+      /^verify: \/nonexistent\/cosign\.pub: no such file$/,
+    ],
+    [
+      ['verify', `127.0.0.1:5000/koa-service@sha256:${'0'.repeat(64)}`, '--key', 'package.json', '--timeout', '0'],
+      /--timeout "0" must be a number of seconds above 0/,
+    ],
+    [
+      ['verify', `127.0.0.1:5000/koa-service@sha256:${'0'.repeat(64)}`, '--key', 'package.json', '--release-name', 'Not_Valid'],
+      /is not a valid Helm release name/,
+    ],
+    [['verify', 'koa-service@sha256:' + '0'.repeat(64), '--key', 'x'], /names no registry host/],
+    [['--registry', `127.0.0.1:5000/${'a'.repeat(300)}`], /malformed registry|255/],
+  ])('%j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+  });
+});
