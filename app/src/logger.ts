@@ -1,6 +1,15 @@
 // Structured JSON logs on stdout, one object per line, with the service's identity on each.
+// Written asynchronously and in batches (a request never waits on a write to stdout): buffered up
+// to 4 KiB, flushed at least every 250 ms, and synchronously when the process exits.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
+
+function stdoutInBatches(): DestinationStream {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => dest.flush(), 250).unref();
+  process.once('exit', () => dest.flushSync());
+  return dest;
+}
 
 export function createLogger(config: Pick<Config, 'logLevel' | 'service' | 'version'>, destination?: DestinationStream): Logger {
   const options = {
@@ -9,5 +18,5 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'service' | 'vers
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? stdoutInBatches());
 }

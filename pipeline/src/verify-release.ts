@@ -73,49 +73,62 @@ async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values
 
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
 async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
-  const verdict = await verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`);
+  const [verdict, manifest] = await Promise.all([
+    verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`),
+    manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).catch(() => undefined),
+  ]);
   if (!verdict.verified) return { ...verdict, usedBy };
-  const manifest = await manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).catch(() => undefined);
   if (!manifest) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };
-  for (const m of manifest.manifests ?? []) {
-    const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
-    const child = await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`);
-    if (!child.verified) return { ...verdict, verified: false, reason: `its ${platform} manifest ${m.digest}: ${child.reason}`, usedBy };
-  }
+  const children = await Promise.all(
+    (manifest.manifests ?? []).map(async (m) => {
+      const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
+      return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
+    }),
+  );
+  const bad = children.find((c) => !c.verdict.verified);
+  if (bad) return { ...verdict, verified: false, reason: `its ${bad.platform} manifest ${bad.digest}: ${bad.verdict.reason}`, usedBy };
   return { ...verdict, usedBy };
+}
+
+/** Why an image reference is not acceptable, as one line. */
+function unpinned(image: string): string | undefined {
+  try {
+    parseDigestReference(image, 'image');
+    return undefined;
+  } catch (err) {
+    const why = (err as Error).message;
+    return /must be referenced by digest/.test(why) ? 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>' : why;
+  }
 }
 
 export async function verifyRelease(chartRef: DigestReference, policy: Policy, ctx: VerifyContext): Promise<ReleaseVerdict> {
   const bounded: VerifyContext = { ...ctx, deadline: ctx.deadline ?? Date.now() + 120_000 };
   const values = ctx.render ?? PACKAGED_VALUES;
-  const chart = await verifyArtifact(bounded, policy, chartRef, 'the chart');
+  // The chart's signature and its rendering, at once: what was rendered is used only if the signature holds.
+  const [chart, rendering] = await Promise.all([
+    verifyArtifact(bounded, policy, chartRef, 'the chart'),
+    renderChart(bounded, chartRef, values).then(
+      (text) => ({ text }),
+      (err: Error) => ({ error: err }),
+    ),
+  ]);
   if (!chart.verified) return releaseVerdict(chart, []);
-
-  let rendered: string;
-  try {
-    rendered = await renderChart(bounded, chartRef, values);
-  } catch (err) {
+  if ('error' in rendering) {
     return releaseVerdict(
-      { ...chart, verified: false, reason: `signed, but it does not render: ${(err as Error).message.split('\n')[0]}` },
+      { ...chart, verified: false, reason: `signed, but it does not render: ${rendering.error.message.split('\n')[0]}` },
       [],
       [],
       describeValues(values),
     );
   }
-  const parsed = parseRendered(rendered);
+  const parsed = parseRendered(rendering.text);
   const found = imagesIn(parsed.objects);
-  const images: ImageVerdict[] = [];
-  for (const { image, usedBy } of found.images) {
-    let ref: DigestReference;
-    try {
-      ref = parseDigestReference(image, 'image');
-    } catch (err) {
-      const why = (err as Error).message;
-      const reason = /must be referenced by digest/.test(why) ? 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>' : why;
-      images.push({ ref: image, usedBy, verified: false, reason });
-      continue;
-    }
-    images.push(await verifyImage(bounded, policy, ref, usedBy));
-  }
+  const images = await Promise.all(
+    found.images.map(async ({ image, usedBy }): Promise<ImageVerdict> => {
+      const reason = unpinned(image);
+      if (reason) return { ref: image, usedBy, verified: false, reason };
+      return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy);
+    }),
+  );
   return releaseVerdict(chart, images, [...parsed.problems, ...found.problems], describeValues(values));
 }

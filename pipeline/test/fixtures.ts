@@ -12,7 +12,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 
 /**
  * One cache for this test run, made by the global setup and removed after it (so the host base image
- * and production node_modules are built once per run, never reused from an earlier run).
+ * is built once per run, never reused from an earlier run).
  */
 export const SHARED_CACHE = process.env.PIPELINE_TEST_CACHE ?? join(tmpdir(), `pipeline-test-cache-${process.pid}`);
 

@@ -1,22 +1,22 @@
-// Step 1: compile the service (app/src) with its own TypeScript, into a cache folder named by the
-// hash of its sources: an unchanged source tree is never compiled twice, and concurrent runs never
-// see each other's half-written output.
+// Step 1: build the service (app/build.mjs: app/src bundled with its dependencies by esbuild, one
+// file per entry point, no node_modules), into a cache folder named by the hash of its sources: an
+// unchanged source tree is never built twice, and concurrent runs never see each other's half-written output.
 import { join } from 'node:path';
 import { cachedDirectory, exists, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 
-export const APP_BUILD_INPUTS = ['app/src', 'app/package.json', 'app/package-lock.json', 'app/tsconfig.build.json', 'tsconfig.base.json'];
+export const APP_BUILD_INPUTS = ['app/src', 'app/package.json', 'app/package-lock.json', 'app/build.mjs', 'tsconfig.base.json'];
 
 /** Resolves with the folder holding the compiled app (what goes to /app/dist in the image). */
 export async function buildApp(ctx: StepContext): Promise<Noted<string>> {
   const app = join(ctx.root, 'app');
   const key = (await hashInputs(ctx.root, APP_BUILD_INPUTS)).slice(0, 32);
-  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+  const esbuild = join(app, 'node_modules', 'esbuild', 'package.json');
   const { dir, built } = await cachedDirectory(join(ctx.out.cache, `app-dist-${key}`), async (partial) => {
-    if (!(await exists(tsc))) throw new Error("app dependencies are not installed; run 'npm run bootstrap' (it runs npm ci in app/)");
-    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', partial], { cwd: app });
+    if (!(await exists(esbuild))) throw new Error("app dependencies are not installed; run 'npm run bootstrap' (it runs npm ci in app/)");
+    await run(process.execPath, ['build.mjs', partial], { cwd: app });
   });
-  return noted(dir, built ? 'compiled' : 'cached: sources unchanged');
+  return noted(dir, built ? 'bundled' : 'cached: sources unchanged');
 }

@@ -1,0 +1,60 @@
+// `npm run bench:verify`: verifying a release from its chart as a user runs it (`npm run verify`),
+// the compiled CLI called directly, and the bare tools doing the same checks in a shell script
+// (cosign verify the chart; helm pull and helm template it; cosign verify the image). Alternating,
+// median of BENCH_ROUNDS (default 5), in one session. Prints the medians and the ratios.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPipeline } from '../pipeline/src/pipeline.js';
+import { outPaths, projectRoot } from '../pipeline/src/paths.js';
+import { Progress } from '../pipeline/src/progress.js';
+import { startLocalRegistry } from '../pipeline/src/registry/local-registry.js';
+import { tool } from '../pipeline/src/tools.js';
+import { freePort } from '../pipeline/test/fixtures.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const work = await mkdtemp(join(tmpdir(), 'bench-verify-'));
+const registry = await startLocalRegistry({ storageDir: join(work, 'registry'), port: await freePort() });
+try {
+  const out = { ...outPaths(join(work, 'out')), cache: join(work, 'cache') };
+  const { summary } = await runPipeline(
+    { registry: `${registry.address}/bench`, baseImage: 'host', skipTests: true, json: false, help: false },
+    { out, progress: new Progress(() => undefined) },
+  );
+  const pub = join(out.keys, 'cosign.pub');
+  const pulled = join(work, 'pulled');
+  const bare = [
+    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.chart.ref} >/dev/null 2>&1`,
+    `rm -rf ${pulled} && ${tool('helm')} pull oci://${summary.chart.ref} --plain-http --destination ${pulled} >/dev/null 2>&1`,
+    `${tool('helm')} template release ${pulled}/*.tgz >/dev/null`,
+    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.image.ref} >/dev/null 2>&1`,
+  ].join(' && ');
+  const ways: Record<string, [string, string[]]> = {
+    'npm run verify': ['npm', ['run', '--silent', 'verify', '--', summary.chart.ref, '--key', pub]],
+    'node cli.mjs verify': [process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), 'verify', summary.chart.ref, '--key', pub]],
+    'bare tools': ['sh', ['-c', bare]],
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+  const once = (name: string) => {
+    const [cmd, args] = ways[name]!;
+    const started = performance.now();
+    const r = spawnSync(cmd, args, { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr.toString()}`);
+    return performance.now() - started;
+  };
+  for (const name of Object.keys(ways)) once(name); // warm-up, discarded
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? Object.keys(ways) : Object.keys(ways).reverse();
+    for (const name of order) times[name]!.push(once(name));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`${ROUNDS} rounds, alternating, node ${process.version}`);
+  for (const [name, xs] of Object.entries(times)) console.log(`${name.padEnd(22)} median ${(median(xs) / 1000).toFixed(3)} s`);
+  const baseline = median(times['bare tools']!);
+  console.log(`npm run verify / bare tools ${(median(times['npm run verify']!) / baseline).toFixed(2)} (target ≤ 1.2)`);
+  console.log(`node cli.mjs verify / bare tools ${(median(times['node cli.mjs verify']!) / baseline).toFixed(2)}`);
+} finally {
+  await registry.stop();
+  await rm(work, { recursive: true, force: true });
+}

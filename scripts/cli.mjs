@@ -1,0 +1,46 @@
+// `npm run pipeline | verify | registry`: runs the compiled pipeline CLI (pipeline/dist/cli.mjs) in
+// this very process. Before that, only when something is missing or older than its sources (the
+// bundle, the npm packages, a pinned tool), it runs the bootstrap; otherwise it costs a few stats.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'pipeline', 'dist', 'cli.mjs');
+const tools = process.env.PIPELINE_TOOLS_DIR ?? join(root, '.tools', 'bin');
+
+function newest(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), st.mtimeMs);
+}
+
+function stale() {
+  if (!existsSync(bundle)) return 'the pipeline CLI is not built';
+  const built = statSync(bundle).mtimeMs;
+  for (const src of ['pipeline/src', 'ci/src/core', 'ci/src/images.ts', 'package-lock.json']) if (newest(join(root, src)) > built) return `${src} changed`;
+  for (const dir of ['.', 'app']) {
+    const sum = createHash('sha256')
+      .update(readFileSync(join(root, dir, 'package-lock.json')))
+      .digest('hex');
+    const stamp = join(root, dir, 'node_modules', '.bootstrap-lock-sha256');
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== sum) return `${dir}/node_modules is not installed for its lockfile`;
+  }
+  for (const line of readFileSync(join(root, 'tools.lock'), 'utf8').split('\n')) {
+    const [name, pkg, version, scope] = line.trim().split(/\s+/);
+    if (!name || name.startsWith('#') || scope !== 'runtime') continue;
+    const stamp = join(tools, `.${name}.version`);
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version}`) return `${name} ${version} is not installed`;
+  }
+  return undefined;
+}
+
+const why = stale();
+if (why) {
+  process.stderr.write(`bootstrap: ${why}\n`);
+  const r = spawnSync('bash', [join(root, 'scripts', 'bootstrap.sh')], { stdio: 'inherit', env: { ...process.env, BOOTSTRAP_PROFILE: 'runtime' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+await import(pathToFileURL(bundle).href);
