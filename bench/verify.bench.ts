@@ -25,10 +25,10 @@ try {
   const pub = join(out.keys, 'cosign.pub');
   const pulled = join(work, 'pulled');
   const bare = [
-    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.chart.ref} >/dev/null 2>&1`,
-    `rm -rf ${pulled} && ${tool('helm')} pull oci://${summary.chart.ref} --plain-http --destination ${pulled} >/dev/null 2>&1`,
+    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.chart.ref}`,
+    `rm -rf ${pulled} && mkdir -p ${pulled} && ${tool('helm')} pull oci://${summary.chart.ref} --plain-http --destination ${pulled}`,
     `${tool('helm')} template release ${pulled}/*.tgz >/dev/null`,
-    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.image.ref} >/dev/null 2>&1`,
+    `${tool('cosign')} verify --key ${pub} --insecure-ignore-tlog ${summary.image.ref}`,
   ].join(' && ');
   const ways: Record<string, [string, string[]]> = {
     'npm run verify': ['npm', ['run', '--silent', 'verify', '--', summary.chart.ref, '--key', pub]],

@@ -1,8 +1,9 @@
 // The chart, rendered by the real helm: digest-only images, hardened pods, valid Kubernetes objects.
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { releaseIdentity } from '../../ci/src/core/trust-rule.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
@@ -113,10 +114,18 @@ describe('chart', () => {
     expect(() => validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 'eighty' }] } })).toThrow(/port/);
   });
 
-  it('prints how to verify the running image in NOTES', async () => {
+  it('prints how to verify the running image in NOTES, with the identity the trust rule gives its version', async () => {
     const { stdout } = await helm('install', 'rel', chartDir, ...good, '--dry-run=client');
-    expect(stdout).toContain('--certificate-identity https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main');
+    expect(stdout).toContain(`--certificate-identity ${releaseIdentity('OWNER/REPO', '0.0.0-source')}`);
     expect(stdout).toContain(`${REPO}@${DIGEST}`);
+    expect(stdout).toContain('cosign verify --key cosign.pub --insecure-ignore-tlog');
+    // A chart packaged for a release tag names that tag's identity.
+    const tagged = await mkdtemp(join(tmpdir(), 'tagged-chart-'));
+    await cp(chartDir, tagged, { recursive: true });
+    await writeFile(join(tagged, 'Chart.yaml'), (await readFile(join(tagged, 'Chart.yaml'), 'utf8')).replace(/^version: .*$/m, 'version: 1.4.2'));
+    const notes = (await helm('install', 'rel', tagged, ...good, '--dry-run=client')).stdout;
+    expect(notes).toContain(`--certificate-identity ${releaseIdentity('OWNER/REPO', '1.4.2')}`);
+    expect(releaseIdentity('OWNER/REPO', '1.4.2')).toMatch(/@refs\/tags\/v1\.4\.2$/);
   });
 });
 

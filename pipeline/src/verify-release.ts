@@ -73,18 +73,20 @@ async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values
 
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
 async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
-  const [verdict, manifest] = await Promise.all([
-    verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`),
-    manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).catch(() => undefined),
-  ]);
-  if (!verdict.verified) return { ...verdict, usedBy };
-  if (!manifest) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };
-  const children = await Promise.all(
-    (manifest.manifests ?? []).map(async (m) => {
-      const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
-      return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
-    }),
+  // The image's own signature, and (as soon as its manifest is read) each platform manifest's, at once.
+  const platforms = manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).then(
+    (manifest) =>
+      Promise.all(
+        (manifest.manifests ?? []).map(async (m) => {
+          const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
+          return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
+        }),
+      ),
+    () => undefined,
   );
+  const [verdict, children] = await Promise.all([verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`), platforms]);
+  if (!verdict.verified) return { ...verdict, usedBy };
+  if (!children) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };
   const bad = children.find((c) => !c.verdict.verified);
   if (bad) return { ...verdict, verified: false, reason: `its ${bad.platform} manifest ${bad.digest}: ${bad.verdict.reason}`, usedBy };
   return { ...verdict, usedBy };

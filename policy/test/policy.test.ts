@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { githubWorkflowIdentity, GITHUB_ACTIONS_ISSUER } from '../../ci/src/core/cosign-args.js';
+import { GITHUB_ACTIONS_ISSUER } from '../../ci/src/core/cosign-args.js';
+import { releaseIdentity, releaseIdentityRegexp, RELEASE_BRANCH, RELEASE_TAG_GLOB, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
 import { run } from '../../pipeline/src/exec.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 
 const policyDir = fileURLToPath(new URL('..', import.meta.url));
 const kyverno = join(policyDir, 'kyverno', 'verify-images.yaml');
 const cip = join(policyDir, 'policy-controller', 'cluster-image-policy.yaml');
-const RELEASE_IDENTITY = githubWorkflowIdentity('OWNER/REPO', '.github/workflows/release.yaml', 'refs/heads/main');
+const RELEASE_IDENTITIES = releaseIdentityRegexp('OWNER/REPO');
 const python = process.env.PIPELINE_VENV ? join(process.env.PIPELINE_VENV, 'bin', 'python') : join(projectRoot, '.tools', 'venv', 'bin', 'python');
 
 const validate = (...files: string[]) => run(python, [join(policyDir, 'validate_kyverno.py'), ...files]);
@@ -41,7 +42,7 @@ describe('Kyverno ClusterPolicy', () => {
     expect(p.spec.validationFailureAction).toBe('Enforce');
     const vi = p.spec.rules[0].verifyImages[0];
     expect(vi).toMatchObject({ verifyDigest: true, required: true, mutateDigest: false });
-    expect(vi.attestors[0].entries[0].keyless).toMatchObject({ subject: RELEASE_IDENTITY, issuer: GITHUB_ACTIONS_ISSUER });
+    expect(vi.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER });
     expect(existsSync(join(projectRoot, '.github', 'workflows', 'release.yaml'))).toBe(true);
   });
 });
@@ -53,6 +54,40 @@ describe('policy-controller ClusterImagePolicy', () => {
     expect(p.kind).toBe('ClusterImagePolicy');
     expect(p.spec.mode).toBe('enforce');
     expect(p.spec.images).toEqual([{ glob: 'ghcr.io/owner/koa-service**' }]);
-    expect(p.spec.authorities[0].keyless.identities).toEqual([{ issuer: GITHUB_ACTIONS_ISSUER, subject: RELEASE_IDENTITY }]);
+    expect(p.spec.authorities[0].keyless.identities).toEqual([{ issuer: GITHUB_ACTIONS_ISSUER, subjectRegExp: RELEASE_IDENTITIES }]);
+  });
+});
+
+describe('the trust rule and the release workflow agree', () => {
+  type On = { push?: { branches?: string[]; tags?: string[] } };
+  const workflow = async () => (parse(await readFile(join(projectRoot, RELEASE_WORKFLOW), 'utf8')) as { on: On }).on;
+  /** A concrete tag a glob like v*.*.* matches. */
+  const sampleTag = (glob: string) => glob.replace(/\*/g, '7');
+
+  it('every trigger of the release workflow signs under an identity the policies accept', async () => {
+    const on = await workflow();
+    const re = new RegExp(RELEASE_IDENTITIES);
+    const refs = [...(on.push?.branches ?? []).map((b) => `refs/heads/${b}`), ...(on.push?.tags ?? []).map((t) => `refs/tags/${sampleTag(t)}`)];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(`https://github.com/OWNER/REPO/${RELEASE_WORKFLOW}@${ref}`, ref).toMatch(re);
+    expect(on.push?.branches).toEqual([RELEASE_BRANCH]);
+    expect(on.push?.tags).toEqual([RELEASE_TAG_GLOB]);
+  });
+
+  it('and nothing else: other branches, other tags, other workflows, other repositories, look-alike hosts', () => {
+    const re = new RegExp(RELEASE_IDENTITIES);
+    for (const identity of [
+      'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/evil',
+      'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/tags/v1.2.3-rc1',
+      'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/pull/1/merge',
+      'https://github.com/OWNER/REPO/.github/workflows/other.yaml@refs/heads/main',
+      'https://github.com/OTHER/REPO/.github/workflows/release.yaml@refs/heads/main',
+      'https://githubXcom/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main',
+      'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main/extra',
+    ]) {
+      expect(identity).not.toMatch(re);
+    }
+    expect(releaseIdentity('OWNER/REPO', '1.2.3')).toMatch(re);
+    expect(releaseIdentity('OWNER/REPO', '0.1.0-dev.3.gabc')).toMatch(re);
   });
 });

@@ -5,7 +5,7 @@ import type { AppState } from '../state.js';
 
 export function accessLog(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const requestId = ctx.state.requestId;
     // The child logger is made only if a handler asks for it: most requests never log themselves.
     let child: Logger | undefined;
@@ -13,7 +13,7 @@ export function accessLog(logger: Logger): Middleware<AppState> {
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const ms = performance.now() - started;
       const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'warn' : 'info';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, durationMs: Math.round(ms * 100) / 100 }, 'request');

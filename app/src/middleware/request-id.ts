@@ -8,10 +8,11 @@ const HEADER = 'x-request-id';
 const ACCEPTABLE = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export function requestId(): Middleware<AppState> {
-  return async (ctx, next) => {
+  // Hands on with `return next()`: no async frame of its own for a middleware with nothing to do after.
+  return (ctx, next) => {
     const incoming = ctx.get(HEADER);
     ctx.state.requestId = ACCEPTABLE.test(incoming) ? incoming : randomUUID();
-    ctx.set(HEADER, ctx.state.requestId);
-    await next();
+    ctx.res.setHeader(HEADER, ctx.state.requestId);
+    return next();
   };
 }

@@ -30,10 +30,10 @@ export function helmetHeaders(options?: Readonly<HelmetOptions>): { set: Record<
 export function securityHeaders(options?: Readonly<HelmetOptions>): Middleware {
   const { set, remove } = helmetHeaders(options);
   const headers = Object.entries(set);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     // Straight onto the response: these are fixed strings, Koa's per-header checks add nothing.
     for (const [name, value] of headers) ctx.res.setHeader(name, value);
     for (const name of remove) ctx.res.removeHeader(name);
-    await next();
+    return next();
   };
 }
