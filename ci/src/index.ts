@@ -110,6 +110,30 @@ function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'regi
   return username && password ? { registryUsername: username, registryPassword: password } : {};
 }
 
+/** The secrets a signing step gets: the registry login, and the key or the keyless OIDC request. */
+function signingSecrets(
+  key?: Secret,
+  keyPassword?: Secret,
+  oidcRequestUrl?: string,
+  oidcRequestToken?: Secret,
+  username?: string,
+  password?: Secret,
+): ToolboxSecrets {
+  return {
+    ...login(username, password),
+    ...(key ? { key } : {}),
+    ...(keyPassword ? { keyPassword } : {}),
+    ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
+  };
+}
+
+/** The base image given (checked: by digest), or the pinned runtime base. */
+function baseImageOrDefault(baseImage?: string): string {
+  const base = baseImage ?? RUNTIME_BASE_IMAGE;
+  parseDigestReference(base, '--base-image');
+  return base;
+}
+
 /** Builds, tests, packages, publishes, signs and verifies the Koa service image and its Helm chart. */
 @object()
 export class ReleasePipeline {
@@ -142,8 +166,7 @@ export class ReleasePipeline {
     /** The source repository URL written into the image and chart (default: the origin remote). */
     sourceUrl?: string,
   ): Container {
-    const base = baseImage ?? RUNTIME_BASE_IMAGE;
-    parseDigestReference(base, '--base-image');
+    const base = baseImageOrDefault(baseImage);
     const built = step(
       toolbox(this.source),
       imageArgs({ baseImage: base, output: `${OUT}/image`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
@@ -216,8 +239,7 @@ export class ReleasePipeline {
     sourceUrl?: string,
   ): Promise<Published> {
     parseRegistryTarget(registry);
-    const base = baseImage ?? RUNTIME_BASE_IMAGE;
-    parseDigestReference(base, '--base-image');
+    const base = baseImageOrDefault(baseImage);
     const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
     const out = JSON.parse(await step(withSecrets(toolbox(this.source), login(username, password)), args).stdout()) as { image: string; chart: string };
     return new Published(out.image, out.chart);
@@ -252,12 +274,7 @@ export class ReleasePipeline {
   ): Promise<string[]> {
     const refs = ref.map((r) => parseDigestReference(r, 'the artifact to sign'));
     const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
-    const secrets: ToolboxSecrets = {
-      ...login(username, password),
-      ...(key ? { key } : {}),
-      ...(keyPassword ? { keyPassword } : {}),
-      ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
-    };
+    const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const out = await step(withSecrets(toolbox(this.source), secrets), signArgs({ refs, signing, plainHttp })).stdout();
     return (JSON.parse(out) as { signed: string[] }).signed;
   }
@@ -336,14 +353,8 @@ export class ReleasePipeline {
   ): Promise<Release> {
     parseRegistryTarget(registry);
     const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
-    const secrets: ToolboxSecrets = {
-      ...login(username, password),
-      ...(key ? { key } : {}),
-      ...(keyPassword ? { keyPassword } : {}),
-      ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
-    };
-    const base = baseImage ?? RUNTIME_BASE_IMAGE;
-    parseDigestReference(base, '--base-image');
+    const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
+    const base = baseImageOrDefault(baseImage);
     const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
     return Release.fromSummary(await step(withSecrets(toolbox(this.source), secrets), args).stdout());
   }

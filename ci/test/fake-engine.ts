@@ -5,7 +5,9 @@
 // plaintext, a directory, a service). Leaf values come from a test-provided answer function.
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { connection, dag } from '@dagger.io/dagger';
 import { Kind, parse, type SelectionNode, type ValueNode } from 'graphql';
+import { ReleasePipeline } from '../src/index.js';
 
 export interface Call {
   field: string;
@@ -209,4 +211,22 @@ export function execState(chain: readonly Call[]): ExecState {
     }
   }
   return s;
+}
+
+/**
+ * Runs module code as `dagger call` would: inside an SDK connection (to this fake engine), on the
+ * module object made with an empty source directory. Returns what the function returned.
+ */
+export async function callModule<T>(engine: FakeEngine, work: (p: ReleasePipeline) => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, engine.env());
+  let result: T | undefined;
+  try {
+    await connection(async () => {
+      result = await work(new ReleasePipeline(dag.directory()));
+    });
+  } finally {
+    for (const k of Object.keys(engine.env())) if (saved[k] === undefined) delete process.env[k];
+  }
+  return result as T;
 }

@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { connection, dag } from '@dagger.io/dagger';
+import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseSummary } from '../src/core/release-summary.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
@@ -18,7 +18,7 @@ import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
-import { execState, FakeEngine } from './fake-engine.js';
+import { callModule, execState, FakeEngine } from './fake-engine.js';
 
 const USER = 'release-bot';
 const PASSWORD = 'Module-Registry-Pw-5e1d';
@@ -91,19 +91,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function call<T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, engine.env());
-  let result: T | undefined;
-  try {
-    await connection(async () => {
-      result = await work(new ReleasePipeline(dag.directory()));
-    });
-  } finally {
-    for (const k of Object.keys(engine.env())) if (saved[k] === undefined) delete process.env[k];
-  }
-  return result as T;
-}
+const call = <T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> => callModule(engine, work);
 
 describe('dagger call release, replayed on this host', () => {
   let release: Release;

@@ -5,11 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connection, dag } from '@dagger.io/dagger';
+import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
-import { execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
+import { callModule, execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
 
 const srcDir = fileURLToPath(new URL('../src', import.meta.url));
 const D = `sha256:${'ef'.repeat(32)}`;
@@ -64,19 +64,7 @@ beforeAll(async () => {
 afterAll(() => engine.stop());
 
 /** Runs module code inside an SDK connection to the fake engine; returns what it returned. */
-async function call<T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, engine.env());
-  let result: T | undefined;
-  try {
-    await connection(async () => {
-      result = await work(new ReleasePipeline(dag.directory()));
-    });
-  } finally {
-    for (const k of Object.keys(engine.env())) if (saved[k] === undefined) delete process.env[k];
-  }
-  return result as T;
-}
+const call = <T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> => callModule(engine, work);
 
 const secret = (name: keyof typeof SECRETS) => dag.setSecret(name, SECRETS[name]);
 

@@ -9,6 +9,17 @@ export class Noted<T> {
 
 export const noted = <T>(value: T, note: string): Noted<T> => new Noted(value, note);
 
+/** A step's failure: its message starts with the step's name; the original error is its cause. */
+export class StepError extends Error {
+  override name = 'StepError';
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export class Progress {
   readonly timings: Array<{ step: string; ms: number; result: 'ok' | 'skipped' | 'failed'; note?: string }> = [];
 
@@ -29,7 +40,7 @@ export class Progress {
       const ms = performance.now() - started;
       this.timings.push({ step: name, ms, result: 'failed' });
       this.write(`✘ ${name} ${seconds(ms)}`);
-      throw err;
+      throw err instanceof StepError ? err : new StepError(name, err);
     }
   }
 

@@ -63,7 +63,7 @@ describe('environment errors (exit 1)', () => {
     const r = await runCli([], { PIPELINE_TOOLS_DIR: '/nonexistent/tools', PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')) });
     expect(r.code).toBe(1);
     expect(lastLine(r.stderr)).toBe(
-      "pipeline: missing tool: registry is not installed at /nonexistent/tools/registry; run 'npm run tools' (needs Go 1.25+) to install the pinned version",
+      "pipeline: registry: missing tool: registry is not installed at /nonexistent/tools/registry; run 'npm run tools' (needs Go 1.25+) to install the pinned version",
     );
   });
 
@@ -71,7 +71,9 @@ describe('environment errors (exit 1)', () => {
     const port = await freePort();
     const r = await runCli(['--registry', `127.0.0.1:${port}/team`], { PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')) });
     expect(r.code).toBe(1);
-    expect(lastLine(r.stderr)).toBe(`pipeline: cannot reach the registry 127.0.0.1:${port} (ECONNREFUSED); check --registry, or start the registry first`);
+    expect(lastLine(r.stderr)).toBe(
+      `pipeline: registry: cannot reach the registry 127.0.0.1:${port} (ECONNREFUSED); check --registry, or start the registry first`,
+    );
     expect(r.stderr).not.toContain('▶ build');
   });
 
@@ -89,7 +91,9 @@ describe('environment errors (exit 1)', () => {
     try {
       const r = await runCli([], { PIPELINE_REGISTRY_PORT: String(port), PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')) });
       expect(r.code).toBe(1);
-      expect(lastLine(r.stderr)).toBe(`pipeline: something else already answers on 127.0.0.1:${port}; stop it or set PIPELINE_REGISTRY_PORT to a free port`);
+      expect(lastLine(r.stderr)).toBe(
+        `pipeline: registry: something else already answers on 127.0.0.1:${port}; stop it or set PIPELINE_REGISTRY_PORT to a free port`,
+      );
     } finally {
       squatter.close();
     }

@@ -51,7 +51,7 @@ describe('publishing through faults', () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/^pushing the image to 127\.0\.0\.1:\d+\/koa-service failed; nothing was tagged or signed; rerun to resume/);
+    expect(err?.message).toMatch(/^publish image: pushing the image to 127\.0\.0\.1:\d+\/koa-service failed; nothing was tagged or signed; rerun to resume/);
     expect(proxy.stats.blobBytesUploaded).toBeGreaterThan(1_000_000); // the layers did go up
     const tags = await run(tool('crane'), ['ls', `${registry.address}/koa-service`]).then(
       (r) => r.stdout.trim(),
@@ -73,7 +73,7 @@ describe('publishing through faults', () => {
     expect(proxy.stats.faults).toBeGreaterThanOrEqual(3);
     // Every blob of the image went up during the failed run; none went up again.
     const imageBlobs = await blobsOf(`${registry.address}/koa-service@${summary.image.digest}`);
-    expect(imageBlobs.length).toBeGreaterThanOrEqual(4);
+    expect(imageBlobs.length).toBeGreaterThanOrEqual(3); // config, the base layer, the app layer
     expect(imageBlobs.filter((d) => proxy.stats.blobsCompleted.has(d))).toEqual([]);
     expect(proxy.stats.blobBytesByRepo.get('koa-service') ?? 0).toBeLessThan(4096); // the signature payload only
     expect(summary.image.ref).toBe(`${proxy.address}/koa-service@${summary.image.digest}`);
