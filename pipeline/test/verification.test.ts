@@ -158,7 +158,7 @@ describe('a good release verifies from its chart alone', () => {
   });
 
   it('the CLI prints the tree and exits 0; --json gives the same as data', async () => {
-    const r = await runCli([
+    const args = [
       'verify',
       keyless.chart.ref,
       '--certificate-identity',
@@ -167,22 +167,13 @@ describe('a good release verifies from its chart alone', () => {
       GITHUB_ACTIONS_ISSUER,
       '--certificate-chain',
       chain,
-    ]);
+    ];
+    const r = await runCli(args);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`chart ${keyless.chart.ref}`);
     expect(r.stdout).toContain(`└─ image ${keyless.image.ref}`);
     expect(r.stdout).toContain('VERIFIED');
-    const j = await runCli([
-      'verify',
-      keyless.chart.ref,
-      '--certificate-identity',
-      IDENTITY,
-      '--certificate-oidc-issuer',
-      GITHUB_ACTIONS_ISSUER,
-      '--certificate-chain',
-      chain,
-      '--json',
-    ]);
+    const j = await runCli([...args, '--json']);
     expect(JSON.parse(j.stdout)).toMatchObject({
       verified: true,
       chart: { ref: keyless.chart.ref, verified: true },
