@@ -1,6 +1,9 @@
 // `npm run pipeline -- [COMMAND] [options]`, and `node pipeline/dist/cli.mjs …` inside the Dagger
 // module's toolbox container: one entry point, one command per step. Exit codes: 0 done, 1 a step
 // failed, 2 usage error, 130/143 interrupted (everything the run started is stopped first).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { formatSummary } from '../../ci/src/core/release-summary.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
@@ -16,6 +19,30 @@ import { testApp } from './steps/test-app.js';
 import { verifyCommand } from './verify-cli.js';
 
 const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+
+/**
+ * Reruns this command in a network namespace of its own, with only a loopback interface: the local
+ * Sigstore services, the registry and the tools talk over 127.0.0.1 there, and nothing they try
+ * (cosign looks for Sigstore's public TUF repository when it signs) can leave this machine.
+ */
+async function inOwnNetwork(argv: readonly string[]): Promise<number> {
+  const asRoot = process.getuid?.() === 0;
+  const child = spawn(
+    'unshare',
+    ['--net', ...(asRoot ? [] : ['--map-root-user']), 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...argv],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, PIPELINE_NETNS: '1' },
+    },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code === null && signal) return signal === 'SIGINT' ? 130 : 143;
+  if (code === 1 && !existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) {
+    throw new Error('--sigstore local needs unshare and ip (util-linux, iproute2) to give the run its own network');
+  }
+  return code ?? 1;
+}
 
 async function main(inv: StepInvocation): Promise<number> {
   const { options } = inv;
@@ -83,7 +110,9 @@ exitCleanlyOnSignals(label);
 let code: number;
 try {
   const invocation = parsePipelineArgs(process.argv.slice(2));
-  if (invocation.options.help) {
+  if (invocation.options.sigstore === 'local' && process.env.PIPELINE_NETNS !== '1') {
+    code = await inOwnNetwork(process.argv.slice(1));
+  } else if (invocation.options.help) {
     process.stdout.write(`${PIPELINE_USAGE}\n`);
     code = 0;
   } else code = await main(invocation);

@@ -26,3 +26,9 @@ export function sourceUrl(remote: string | undefined, env: NodeJS.ProcessEnv = p
   // A local path or anything else is no URL a chart or an image label can carry.
   return url ? `https://${url[1]}/${url[2]}` : placeholder;
 }
+
+/** OWNER/REPO of a GitHub source URL (the placeholder's OWNER/REPO otherwise): whose workflow signs. */
+export function githubRepository(source: string): string {
+  const m = source.match(/^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/);
+  return m?.[1] ?? 'OWNER/REPO';
+}

@@ -8,6 +8,7 @@ import { x509 } from './x509.js';
 import type { Policy, Signer } from '../../ci/src/core/cosign-args.js';
 import { run } from './exec.js';
 import { exists } from './cache.js';
+import type { LocalSigstore } from './sigstore/local-stack.js';
 import { tool } from './tools.js';
 
 export interface SigningSetup {
@@ -128,4 +129,22 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
   }
   const { key, pub } = await ensureDefaultKeyPair(opts.keysDir);
   return { signer: { kind: 'key', keyPath: key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: '' }, secrets };
+}
+
+/** Keyless signing through the local Sigstore services, verified as `identity` against their trust material. */
+export function localKeylessSetup(stack: LocalSigstore, identity: string): SigningSetup {
+  return {
+    signer: { kind: 'keyless', fulcioUrl: stack.fulcioUrl, timestampUrl: stack.timestampUrl, noTlog: true },
+    policy: {
+      kind: 'identity',
+      identity,
+      issuer: stack.issuer,
+      trustedRootPath: stack.trustedRoot,
+      certificateChainPath: stack.fulcioChain,
+      timestampChainPath: stack.timestampChain,
+      offline: true,
+    },
+    env: stack.env,
+    secrets: [stack.requestToken],
+  };
 }

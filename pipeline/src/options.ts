@@ -34,6 +34,8 @@ export interface PipelineOptions {
   certificateChain?: string;
   /** Keyless signing (GitHub Actions' OIDC token, or the local Sigstore stack), verified as this identity. */
   keyless?: { identity: string; issuer: string };
+  /** Keyless signing through Sigstore services started locally for the run (an Actions-shaped OIDC issuer, Fulcio, a timestamp authority). */
+  sigstore?: 'local';
   /** ref@sha256:… or "host"; absent: host for the embedded registry, the pinned default otherwise. */
   baseImage?: string;
   git?: GitOverride;
@@ -81,6 +83,9 @@ With no --registry: a local registry on 127.0.0.1:5000 (.out/registry) and a key
   --key PATH                         cosign private key (its password in COSIGN_PASSWORD)
   --certificate PATH                 signing certificate (keyless-style, private CA) with
   --certificate-chain PATH           its chain; needs --key too
+  --sigstore local                   sign keylessly as GitHub Actions would, through an OIDC issuer,
+                                     Fulcio and a timestamp authority started for the run (offline:
+                                     the run gets a network namespace of its own)
   --keyless                          sign keylessly (GitHub Actions' OIDC token), verified as
   --certificate-identity ID          this exact identity
   --certificate-oidc-issuer URL      from this issuer
@@ -112,6 +117,7 @@ const OPTIONS = {
   image: { type: 'string' },
   output: { type: 'string' },
   'plain-http': { type: 'boolean', default: false },
+  sigstore: { type: 'string' },
   'skip-tests': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -121,6 +127,7 @@ const OPTIONS = {
 const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPTIONS>> = {
   release: [
     'registry',
+    'sigstore',
     'plain-http',
     'key',
     'certificate',
@@ -141,7 +148,7 @@ const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPT
   image: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   'chart-package': ['registry', 'plain-http', 'image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   publish: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
-  sign: ['plain-http', 'key', 'certificate', 'certificate-chain', 'keyless', 'certificate-identity', 'certificate-oidc-issuer'],
+  sign: ['plain-http', 'sigstore', 'key', 'certificate', 'certificate-chain', 'keyless', 'certificate-identity', 'certificate-oidc-issuer'],
   registry: [],
 };
 
@@ -192,6 +199,9 @@ export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
   if ((v.certificate || v['certificate-chain']) && !(v.certificate && v['certificate-chain'] && v.key)) {
     usage("--certificate and --certificate-chain go together, with --key for the certificate's private key");
   }
+  if (v.sigstore !== undefined && v.sigstore !== 'local') usage(`--sigstore takes "local" (Sigstore services started for the run), not "${v.sigstore}"`);
+  if (v.sigstore && (v.key || v.certificate || v.keyless))
+    usage('--sigstore local signs keylessly through the local services; it does not take --key, --certificate or --keyless');
   if (v.keyless && (v.key || v.certificate)) usage('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
   if (
     v.keyless !== Boolean(v['certificate-identity'] && v['certificate-oidc-issuer']) ||
@@ -210,6 +220,7 @@ export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
     ...(v.certificate !== undefined ? { certificate: v.certificate } : {}),
     ...(v['certificate-chain'] !== undefined ? { certificateChain: v['certificate-chain'] } : {}),
     ...(v.keyless ? { keyless: { identity: v['certificate-identity']!, issuer: v['certificate-oidc-issuer']! } } : {}),
+    ...(v.sigstore === 'local' ? { sigstore: 'local' as const } : {}),
     ...(v['base-image'] !== undefined ? { baseImage: v['base-image'] } : {}),
     ...(gitGiven === 3
       ? {

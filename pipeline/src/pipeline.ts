@@ -2,12 +2,16 @@
 // build → test → base image → image → chart → publish → sign → verify → tag. The same functions run
 // on this host (`npm run pipeline`) and, compiled, inside the Dagger module's toolbox container.
 import { cp, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { releaseSummary, type ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { platformString } from '../../ci/src/core/oci.js';
 import { atDigest, digestReference, repositoryIn, type DigestReference } from '../../ci/src/core/reference.js';
 import { RUNTIME_BASE_IMAGE } from '../../ci/src/images.js';
 import type { StepContext } from './context.js';
-import { signingSetup, type SigningSetup } from './keys.js';
+import { localKeylessSetup, signingSetup, type SigningSetup } from './keys.js';
+import { startLocalSigstore } from './sigstore/local-stack.js';
+import { githubRepository } from './git.js';
+import { releaseIdentity, releaseRef, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
 import type { PipelineOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { openSession, type PipelineEnvironment, type Session } from './session.js';
@@ -98,6 +102,21 @@ export function signedArtifacts(p: Published): DigestReference[] {
 }
 
 async function signing(s: Session, options: PipelineOptions): Promise<SigningSetup> {
+  if (options.sigstore === 'local') {
+    const { release } = s.ctx;
+    const repository = githubRepository(release.source);
+    const stack = await s.ctx.progress.step('sigstore', () =>
+      startLocalSigstore(join(s.ctx.out.root, 'sigstore'), {
+        repository,
+        workflowPath: RELEASE_WORKFLOW,
+        ref: releaseRef(release.version),
+        sha: release.revision,
+      }),
+    );
+    const setup = localKeylessSetup(stack, releaseIdentity(repository, release.version));
+    s.ctx.secrets.push(...setup.secrets);
+    return setup;
+  }
   const setup = await signingSetup(
     {
       keysDir: s.ctx.out.keys,

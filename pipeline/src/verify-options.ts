@@ -26,7 +26,7 @@ export interface VerifyOptions {
   help: boolean;
 }
 
-export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM]) [options]
+export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM | --trusted-root JSON]) [options]
 
 Verifies a release from its chart: the chart's signature, then every image the chart would deploy
 when installed with the values given here (each must be pinned by digest and signed under the same
@@ -55,6 +55,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       'certificate-oidc-issuer': { type: 'string' },
       'certificate-chain': { type: 'string' },
       'ca-roots': { type: 'string' },
+      'trusted-root': { type: 'string' },
       values: { type: 'string', short: 'f', multiple: true },
       set: { type: 'string', multiple: true },
       'set-string': { type: 'string', multiple: true },
@@ -92,7 +93,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   } catch (err) {
     throw new UsageError((err as Error).message, { cause: err });
   }
-  const missing = [v.key, v['certificate-chain'], v['ca-roots'], ...render.valuesFiles].find((f) => f !== undefined && !existsSync(f));
+  const missing = [v.key, v['certificate-chain'], v['ca-roots'], v['trusted-root'], ...render.valuesFiles].find((f) => f !== undefined && !existsSync(f));
   if (missing) throw new UsageError(`${missing}: no such file`);
   if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))
     throw new UsageError(`--release-name "${render.releaseName}" is not a valid Helm release name`);
@@ -117,13 +118,14 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       const loose = looseIdentityPattern(identityRegexp);
       if (loose) throw new UsageError(`--certificate-identity-regexp ${loose}; anchor it and escape its dots, or pass --allow-loose-identity if you mean it`);
     }
-    const privateCa = v['certificate-chain'] ?? v['ca-roots'];
+    const privateCa = v['certificate-chain'] ?? v['ca-roots'] ?? v['trusted-root'];
     policy = {
       kind: 'identity',
       ...(identity ? { identity } : { identityRegexp: identityRegexp! }),
       issuer,
       ...(v['certificate-chain'] ? { certificateChainPath: v['certificate-chain'] } : {}),
       ...(v['ca-roots'] ? { caRootsPath: v['ca-roots'] } : {}),
+      ...(v['trusted-root'] ? { trustedRootPath: v['trusted-root'] } : {}),
       ...(privateCa ? { offline: true } : {}),
     };
   }

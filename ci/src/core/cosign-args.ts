@@ -10,7 +10,16 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
 export type Signer =
   | { kind: 'key'; keyPath: string }
   | { kind: 'certificate'; keyPath: string; certificatePath: string; chainPath: string }
-  | { kind: 'keyless'; identityTokenPath?: string; fulcioUrl?: string; rekorUrl?: string };
+  | {
+      kind: 'keyless';
+      identityTokenPath?: string;
+      fulcioUrl?: string;
+      rekorUrl?: string;
+      /** An RFC 3161 timestamp authority: the signature stays verifiable after the certificate expires. */
+      timestampUrl?: string;
+      /** No transparency log to write to (a local Sigstore stack). */
+      noTlog?: boolean;
+    };
 
 /** What a verifier accepts. */
 export type Policy =
@@ -23,9 +32,16 @@ export type Policy =
       /** A private CA (air-gapped, tests): its chain, no transparency log or SCT expected. */
       certificateChainPath?: string;
       caRootsPath?: string;
+      /** A Sigstore trusted root (cosign v3): the Fulcio and timestamp authorities to trust. */
+      trustedRootPath?: string;
+      /** The timestamp authority's chain (cosign v2, with certificateChainPath for Fulcio's). */
+      timestampChainPath?: string;
       /** Public-good Sigstore keyless signatures carry a log entry; private-CA ones do not. */
       offline?: boolean;
     };
+
+/** Which cosign major a verify command is written for, where they differ (trust material). */
+export type CosignMajor = 'v3' | 'v2';
 
 function registryFlags(ref: DigestReference, access: RegistryAccess): string[] {
   return access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--allow-http-registry'] : [];
@@ -63,13 +79,18 @@ export function cosignSignArgs(ref: DigestReference, signer: Signer, access: Reg
         ...(signer.identityTokenPath ? ['--identity-token', signer.identityTokenPath] : []),
         ...(signer.fulcioUrl ? ['--fulcio-url', signer.fulcioUrl] : []),
         ...(signer.rekorUrl ? ['--rekor-url', signer.rekorUrl] : []),
+        ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
+        ...(signer.noTlog ? ['--tlog-upload=false'] : []),
         target,
       ];
   }
 }
 
-/** `cosign verify` (same flags for v2 and v3), by digest only. */
-export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: RegistryAccess = {}): string[] {
+/**
+ * `cosign verify`, by digest only. The same flags serve v2 and v3, but for trust material: v3 takes
+ * a trusted root; v2 takes the certificate and timestamp chains.
+ */
+export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: RegistryAccess = {}, major: CosignMajor = 'v3'): string[] {
   const common = ['verify', '--output', 'json', ...registryFlags(ref, access)];
   if (policy.kind === 'key') {
     return [...common, '--key', policy.publicKeyPath, '--insecure-ignore-tlog', formatDigestReference(ref)];
@@ -77,21 +98,30 @@ export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: R
   if (!policy.identity === !policy.identityRegexp) {
     throw new Error('give exactly one of --certificate-identity and --certificate-identity-regexp');
   }
+  const trust =
+    major === 'v3' && policy.trustedRootPath
+      ? ['--trusted-root', policy.trustedRootPath]
+      : [
+          ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
+          ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
+          ...(policy.timestampChainPath ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
+        ];
   return [
     ...common,
     ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
     '--certificate-oidc-issuer',
     policy.issuer,
-    ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
-    ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
+    ...trust,
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
     formatDigestReference(ref),
   ];
 }
 
 /** The command a person pastes to check an artifact: `cosign verify …` with files named as given. */
-export function cosignVerifyCommand(ref: DigestReference, policy: Policy): string {
-  return ['cosign', ...cosignVerifyArgs(ref, policy).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output'))].map(shellQuote).join(' ');
+export function cosignVerifyCommand(ref: DigestReference, policy: Policy, major: CosignMajor = 'v3'): string {
+  return ['cosign', ...cosignVerifyArgs(ref, policy, {}, major).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output'))]
+    .map(shellQuote)
+    .join(' ');
 }
 
 export function shellQuote(arg: string): string {

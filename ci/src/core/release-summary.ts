@@ -17,8 +17,12 @@ export interface ReleaseSummary {
   source: string;
   image: ArtifactSummary & { platforms: string[]; manifests: PlatformManifest[]; base: string };
   chart: ArtifactSummary & { name: string; version: string };
-  signing: { kind: 'key'; publicKey: string } | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string };
-  verify: { image: string; chart: string; release: string };
+  signing:
+    | { kind: 'key'; publicKey: string }
+    | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string }
+    | { kind: 'keyless'; identity: string; issuer: string; trustedRoot?: string; certificateChain?: string; timestampChain?: string };
+  /** Paste-ready commands; `cosignV2` where cosign v2 needs other trust flags than v3. */
+  verify: { image: string; chart: string; release: string; cosignV2?: { image: string; chart: string } };
 }
 
 /** A platform's own manifest in the image index: signed too, since nodes may resolve it. */
@@ -47,17 +51,22 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
   const signing: ReleaseSummary['signing'] =
     p.kind === 'key'
       ? { kind: 'key', publicKey: p.publicKeyPath }
-      : {
-          kind: 'identity',
-          identity: p.identity ?? p.identityRegexp ?? '',
-          issuer: p.issuer,
-          ...(p.certificateChainPath ? { certificateChain: p.certificateChainPath } : {}),
-        };
+      : p.certificateChainPath && !p.trustedRootPath
+        ? { kind: 'identity', identity: p.identity ?? p.identityRegexp ?? '', issuer: p.issuer, certificateChain: p.certificateChainPath }
+        : {
+            kind: 'keyless',
+            identity: p.identity ?? p.identityRegexp ?? '',
+            issuer: p.issuer,
+            ...(p.trustedRootPath ? { trustedRoot: p.trustedRootPath } : {}),
+            ...(p.certificateChainPath ? { certificateChain: p.certificateChainPath } : {}),
+            ...(p.timestampChainPath ? { timestampChain: p.timestampChainPath } : {}),
+          };
   const policyFlags =
     p.kind === 'key'
       ? `--key ${p.publicKeyPath}`
       : `--certificate-identity ${p.identity ?? ''} --certificate-oidc-issuer ${p.issuer}` +
-        (p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
+        (p.trustedRootPath ? ` --trusted-root ${p.trustedRootPath}` : p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
+  const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
   return {
     schema: 'signed-release-pipeline/release/v1',
     version: input.version,
@@ -70,6 +79,7 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
       image: cosignVerifyCommand(input.image.ref, p),
       chart: cosignVerifyCommand(input.chart.ref, p),
       release: `npm run verify -- ${chart.ref} ${policyFlags}`,
+      ...(v2Differs ? { cosignV2: { image: cosignVerifyCommand(input.image.ref, p, 'v2'), chart: cosignVerifyCommand(input.chart.ref, p, 'v2') } } : {}),
     },
   };
 }
@@ -82,9 +92,10 @@ export function formatSummary(s: ReleaseSummary): string {
     `  chart  ${s.chart.ref}  (${s.chart.name} ${s.chart.version})`,
     `  signed ${s.signing.kind === 'key' ? `with key ${s.signing.publicKey}` : `as ${s.signing.identity} (${s.signing.issuer})`}`,
     '',
-    'verify with the stock cosign (v2 or v3):',
+    s.verify.cosignV2 ? 'verify with the stock cosign v3:' : 'verify with the stock cosign (v2 or v3):',
     `  ${s.verify.image}`,
     `  ${s.verify.chart}`,
+    ...(s.verify.cosignV2 ? ['or with cosign v2:', `  ${s.verify.cosignV2.image}`, `  ${s.verify.cosignV2.chart}`] : []),
     'or the whole release from its chart:',
     `  ${s.verify.release}`,
   ].join('\n');

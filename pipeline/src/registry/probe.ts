@@ -17,6 +17,22 @@ export function registryStatus(registry: string, scheme: 'http' | 'https', timeo
   });
 }
 
+/** The body of a 200 answer from a local URL, or undefined (no answer, another status). */
+export function getText(url: string, timeoutMs = 1000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { method: 'GET', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(res.statusCode === 200 ? body : undefined));
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
 /** True when an OCI registry answers there (200, or 401 asking for credentials). */
 export async function registryAnswers(registry: string, scheme: 'http' | 'https' = 'http', timeoutMs = 1000): Promise<boolean> {
   const status = await registryStatus(registry, scheme, timeoutMs).catch(() => 0);

@@ -1,0 +1,133 @@
+// Keyless signing as in GitHub Actions, for real and offline: `--sigstore local` starts an
+// Actions-shaped OIDC issuer, the real Fulcio and the real timestamp authority for the run (in a
+// network namespace of its own), cosign signs through them exactly as in Actions, and the printed
+// commands verify with the stock cosign v3 and v2. Then what must not verify, does not.
+import { mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosignVerifyArgs, type Policy } from '../../ci/src/core/cosign-args.js';
+import { parseDigestReference } from '../../ci/src/core/reference.js';
+import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { releaseIdentity } from '../../ci/src/core/trust-rule.js';
+import { CommandError, run } from '../src/exec.js';
+import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import { tool, type ToolName } from '../src/tools.js';
+import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
+
+let summary: ReleaseSummary;
+let served: LocalRegistry;
+let output: string;
+
+beforeAll(async () => {
+  const out = await mkdtemp(join(tmpdir(), 'keyless-out-'));
+  const port = await freePort();
+  const r = await runCli(['--sigstore', 'local', '--skip-tests', '--json'], {
+    PIPELINE_OUT_DIR: out,
+    PIPELINE_CACHE_DIR: SHARED_CACHE,
+    PIPELINE_REGISTRY_PORT: String(port),
+  });
+  output = r.stdout + r.stderr;
+  expect(r.code, r.stderr).toBe(0);
+  summary = JSON.parse(r.stdout) as ReleaseSummary;
+  // What `npm run registry` does: serve the run's storage again, here on the host's network.
+  served = await startLocalRegistry({ storageDir: join(out, 'registry'), port });
+}, 300_000);
+
+afterAll(async () => served?.stop());
+
+async function pathWith(binary: ToolName): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
+  await symlink(tool(binary), join(dir, 'cosign'));
+  return `${dir}:${process.env.PATH}`;
+}
+
+const keyless = () => {
+  if (summary.signing.kind !== 'keyless') throw new Error(`signed as ${summary.signing.kind}`);
+  return summary.signing;
+};
+
+describe('a release signed keylessly through the local Sigstore services', () => {
+  it('records how it was signed and the trust material', () => {
+    const s = keyless();
+    expect(s.identity).toBe(releaseIdentity('OWNER/REPO', summary.version));
+    expect(s.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const file of [s.trustedRoot, s.certificateChain, s.timestampChain])
+      expect(file).toMatch(/sigstore\/(trusted_root\.json|fulcio-chain\.pem|tsa-chain\.pem)$/);
+    expect(summary.verify.cosignV2).toBeDefined();
+  });
+
+  for (const [binary, which] of [
+    ['cosign', 'v3'],
+    ['cosign-v2', 'v2'],
+  ] as const) {
+    it(`verifies with the stock ${binary}, as printed`, async () => {
+      const commands = which === 'v3' ? [summary.verify.image, summary.verify.chart] : [summary.verify.cosignV2!.image, summary.verify.cosignV2!.chart];
+      for (const command of commands) {
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
+        const payload = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ critical: { image: { 'docker-manifest-digest': string } } }>;
+        expect(payload.map((p) => p.critical.image['docker-manifest-digest'])).toContain(command.split('@').pop());
+      }
+    });
+  }
+
+  it("the certificate carries Fulcio's GitHub Actions extensions, from the token's claims", async () => {
+    const { stdout } = await run('sh', ['-c', summary.verify.image], { env: { ...process.env, PATH: await pathWith('cosign') } });
+    const [first] = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ optional: Record<string, string> }>;
+    expect(first!.optional).toMatchObject({
+      Issuer: keyless().issuer,
+      Subject: keyless().identity,
+      githubWorkflowRepository: 'OWNER/REPO',
+      githubWorkflowRef: 'refs/heads/main',
+      githubWorkflowTrigger: 'push',
+      githubWorkflowSha: summary.revision,
+    });
+  });
+
+  it('verifies as a whole release from its chart (npm run verify, as printed)', async () => {
+    const r = await runCli(summary.verify.release.replace(/^npm run verify -- /, 'verify ').split(' '));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`✔ signed by ${keyless().identity} (${keyless().issuer})`);
+  });
+
+  it('never shows the OIDC request token', () => {
+    expect(output).not.toMatch(/ACTIONS_ID_TOKEN_REQUEST_TOKEN=\S/);
+    expect(output).not.toMatch(/bearer [0-9a-f-]{36}/i);
+  });
+});
+
+describe('what must not verify', () => {
+  const verify = async (policy: Policy, major: 'v3' | 'v2' = 'v3') =>
+    run(tool(major === 'v3' ? 'cosign' : 'cosign-v2'), cosignVerifyArgs(parseDigestReference(summary.image.ref), policy, {}, major)).then(
+      () => 'verified',
+      (err: CommandError) => err.output,
+    );
+  const base = (): Policy & { kind: 'identity' } => ({
+    kind: 'identity',
+    identity: keyless().identity,
+    issuer: keyless().issuer,
+    trustedRootPath: keyless().trustedRoot!,
+    certificateChainPath: keyless().certificateChain!,
+    timestampChainPath: keyless().timestampChain!,
+    offline: true,
+  });
+
+  it.each([
+    ['another workflow file', { identity: 'https://github.com/OWNER/REPO/.github/workflows/other.yaml@refs/heads/main' }],
+    ['another repository', { identity: 'https://github.com/OTHER/REPO/.github/workflows/release.yaml@refs/heads/main' }],
+    ['another ref', { identity: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/evil' }],
+    ['another issuer', { issuer: 'https://token.actions.githubusercontent.com' }],
+  ])('%s', async (_name, change) => {
+    for (const major of ['v3', 'v2'] as const)
+      expect(await verify({ ...base(), ...change }, major)).toMatch(/none of the expected identities matched|no matching signatures/);
+  });
+
+  it('a certificate chain from another CA', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'other-ca-'));
+    const { createCertificateAuthority } = await import('./private-ca.js');
+    const ca = await createCertificateAuthority('another CA');
+    const chain = join(other, 'chain.pem');
+    await (await import('node:fs/promises')).writeFile(chain, ca.certificate.toString('pem'));
+    expect(await verify({ ...base(), trustedRootPath: undefined, certificateChainPath: chain }, 'v2')).not.toBe('verified');
+  });
+});
