@@ -16,6 +16,7 @@ import { tool, type ToolName } from '../src/tools.js';
 import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
 
 let summary: ReleaseSummary;
+
 let served: LocalRegistry;
 let output: string;
 
@@ -129,5 +130,20 @@ describe('what must not verify', () => {
     const chain = join(other, 'chain.pem');
     await (await import('node:fs/promises')).writeFile(chain, ca.certificate.toString('pem'));
     expect(await verify({ ...base(), trustedRootPath: undefined, certificateChainPath: chain }, 'v2')).not.toBe('verified');
+  });
+
+  it('a trust root that is not there is a usage error naming it', async () => {
+    const r = await runCli([
+      'verify',
+      summary.chart.ref,
+      '--certificate-identity',
+      keyless().identity,
+      '--certificate-oidc-issuer',
+      keyless().issuer,
+      '--trusted-root',
+      '/nonexistent/trusted_root.json',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('verify: /nonexistent/trusted_root.json: no such file');
   });
 });
