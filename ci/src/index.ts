@@ -10,6 +10,7 @@ import { RUNTIME_BASE_IMAGE } from './images.js';
 import { CLI, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
 
 const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
+const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
 
 /** A published release: both artifacts by digest, how they were signed, and how to check them. */
 @object()
@@ -93,6 +94,7 @@ function signingChoice(
   certificateOidcIssuer?: string,
   oidcRequestUrl?: string,
   oidcRequestToken?: Secret,
+  own: { fulcioUrl?: string; timestampUrl?: string; trustedRoot?: File } = {},
 ): SigningArgs {
   const keyless = Boolean(oidcRequestUrl || oidcRequestToken || certificateIdentity);
   if (key && keyless) throw new Error('give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
@@ -102,7 +104,20 @@ function signingChoice(
   if (!oidcRequestUrl || !oidcRequestToken || !certificateIdentity || !certificateOidcIssuer) {
     throw new Error('keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer');
   }
-  return { kind: 'keyless', identity: certificateIdentity, issuer: certificateOidcIssuer };
+  if (own.fulcioUrl && !own.trustedRoot) throw new Error('--fulcio-url needs --trusted-root, the trust material of that Fulcio');
+  return {
+    kind: 'keyless',
+    identity: certificateIdentity,
+    issuer: certificateOidcIssuer,
+    ...(own.fulcioUrl ? { fulcioUrl: own.fulcioUrl } : {}),
+    ...(own.timestampUrl ? { timestampUrl: own.timestampUrl } : {}),
+    ...(own.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH } : {}),
+  };
+}
+
+/** The toolbox with the trusted root of a Sigstore of one's own, where the CLI is told to find it. */
+function withTrustedRoot(ctr: Container, trustedRoot?: File): Container {
+  return trustedRoot ? ctr.withFile(TRUSTED_ROOT_PATH, trustedRoot) : ctr;
 }
 
 function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'registryUsername' | 'registryPassword'> {
@@ -271,11 +286,17 @@ export class ReleasePipeline {
     password?: Secret,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
+    /** Keyless with a Sigstore of your own: its Fulcio (default: the public one). */
+    fulcioUrl?: string,
+    /** Keyless with a Sigstore of your own: its timestamp authority. */
+    timestampUrl?: string,
+    /** Keyless with a Sigstore of your own: its trusted root (cosign trusted-root create). */
+    trustedRoot?: File,
   ): Promise<string[]> {
     const refs = ref.map((r) => parseDigestReference(r, 'the artifact to sign'));
-    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
+    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
-    const out = await step(withSecrets(toolbox(this.source), secrets), signArgs({ refs, signing, plainHttp })).stdout();
+    const out = await step(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot), signArgs({ refs, signing, plainHttp })).stdout();
     return (JSON.parse(out) as { signed: string[] }).signed;
   }
 
@@ -350,13 +371,19 @@ export class ReleasePipeline {
     gitTag?: string,
     /** The source repository URL written into the image and chart (default: the origin remote). */
     sourceUrl?: string,
+    /** Keyless with a Sigstore of your own: its Fulcio (default: the public one). */
+    fulcioUrl?: string,
+    /** Keyless with a Sigstore of your own: its timestamp authority. */
+    timestampUrl?: string,
+    /** Keyless with a Sigstore of your own: its trusted root (cosign trusted-root create). */
+    trustedRoot?: File,
   ): Promise<Release> {
     parseRegistryTarget(registry);
-    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken);
+    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const base = baseImageOrDefault(baseImage);
     const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
-    return Release.fromSummary(await step(withSecrets(toolbox(this.source), secrets), args).stdout());
+    return Release.fromSummary(await step(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot), args).stdout());
   }
 
   /**

@@ -61,12 +61,17 @@ describe.concurrent('cosign sign accepts every signer kind', () => {
     ['certificate', { kind: 'certificate', keyPath: files.key, certificatePath: files.certificate, chainPath: files.chain }],
     ['keyless', { kind: 'keyless', fulcioUrl: 'http://127.0.0.1:5998', rekorUrl: 'http://127.0.0.1:5997' }],
     ['keyless with a token file', { kind: 'keyless', identityTokenPath: files.certificate, fulcioUrl: 'http://127.0.0.1:5998' }],
+    [
+      'keyless with a Sigstore of its own',
+      { kind: 'keyless', fulcioUrl: 'http://127.0.0.1:5998', timestampUrl: 'http://127.0.0.1:5995/api/v1/timestamp', noTlog: true },
+    ],
   ];
   for (const [label, index] of [
     ['key', 0],
     ['certificate', 1],
     ['keyless', 2],
     ['keyless with a token file', 3],
+    ['keyless with a Sigstore of its own', 4],
   ] as const) {
     it(`${label}, loopback and remote, plain HTTP or not`, async () => {
       const signer = signers()[index]![1];
@@ -90,6 +95,18 @@ describe.concurrent('cosign verify (v3 and v2) accepts every policy', () => {
     ['identity regexp', { kind: 'identity', identityRegexp: '^https://github\\.com/acme/', issuer: GITHUB_ACTIONS_ISSUER }],
     ['private CA chain', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: files.chain, offline: true }],
     ['private CA roots', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, caRootsPath: files.chain, offline: true }],
+    [
+      'trusted root and timestamp chain',
+      {
+        kind: 'identity',
+        identity: IDENTITY,
+        issuer: GITHUB_ACTIONS_ISSUER,
+        trustedRootPath: files.chain,
+        certificateChainPath: files.chain,
+        timestampChainPath: files.chain,
+        offline: true,
+      },
+    ],
   ];
   for (const binary of ['cosign', 'cosign-v2'] as const) {
     for (const [label, index] of [
@@ -98,6 +115,7 @@ describe.concurrent('cosign verify (v3 and v2) accepts every policy', () => {
       ['identity regexp', 2],
       ['private CA chain', 3],
       ['private CA roots', 4],
+      ['trusted root and timestamp chain', 5],
     ] as const) {
       it(`${binary}: ${label}`, async () => {
         const policy = policies()[index]![1];

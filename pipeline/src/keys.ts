@@ -84,7 +84,7 @@ export interface SigningOptions {
   certificate?: string;
   certificateChain?: string;
   /** Keyless: cosign gets its OIDC token itself (GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*). */
-  keyless?: { identity: string; issuer: string };
+  keyless?: { identity: string; issuer: string; fulcioUrl?: string; timestampUrl?: string; trustedRoot?: string };
 }
 
 export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
@@ -97,9 +97,18 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
         'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
       );
     }
+    const k = opts.keyless;
+    if (k.trustedRoot && !(await exists(k.trustedRoot))) throw new Error(`--trusted-root ${k.trustedRoot}: no such file`);
+    // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
+    const own = Boolean(k.trustedRoot);
     return {
-      signer: { kind: 'keyless' },
-      policy: { kind: 'identity', identity: opts.keyless.identity, issuer: opts.keyless.issuer },
+      signer: {
+        kind: 'keyless',
+        ...(k.fulcioUrl ? { fulcioUrl: k.fulcioUrl } : {}),
+        ...(k.timestampUrl ? { timestampUrl: k.timestampUrl } : {}),
+        ...(own ? { noTlog: true } : {}),
+      },
+      policy: { kind: 'identity', identity: k.identity, issuer: k.issuer, ...(own ? { trustedRootPath: k.trustedRoot!, offline: true } : {}) },
       env: {},
       secrets: [token],
     };

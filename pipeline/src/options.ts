@@ -33,7 +33,14 @@ export interface PipelineOptions {
   certificate?: string;
   certificateChain?: string;
   /** Keyless signing (GitHub Actions' OIDC token, or the local Sigstore stack), verified as this identity. */
-  keyless?: { identity: string; issuer: string };
+  keyless?: {
+    identity: string;
+    issuer: string;
+    /** A Sigstore of one's own (default: the public one): its Fulcio, timestamp authority and trusted root. */
+    fulcioUrl?: string;
+    timestampUrl?: string;
+    trustedRoot?: string;
+  };
   /** Keyless signing through Sigstore services started locally for the run (an Actions-shaped OIDC issuer, Fulcio, a timestamp authority). */
   sigstore?: 'local';
   /** ref@sha256:… or "host"; absent: host for the embedded registry, the pinned default otherwise. */
@@ -89,6 +96,8 @@ With no --registry: a local registry on 127.0.0.1:5000 (.out/registry) and a key
   --keyless                          sign keylessly (GitHub Actions' OIDC token), verified as
   --certificate-identity ID          this exact identity
   --certificate-oidc-issuer URL      from this issuer
+  --fulcio-url URL --timestamp-url URL --trusted-root FILE
+                                     with --keyless: a Sigstore of your own instead of the public one
   --base-image REF@sha256:…          base image, by digest ("host": this machine's Node runtime)
   --revision SHA --commit-time SECONDS --commit-count N [--git-tag vX.Y.Z]
                                      the commit's facts, where there is no .git to read them from
@@ -106,6 +115,9 @@ const OPTIONS = {
   certificate: { type: 'string' },
   'certificate-chain': { type: 'string' },
   keyless: { type: 'boolean', default: false },
+  'fulcio-url': { type: 'string' },
+  'timestamp-url': { type: 'string' },
+  'trusted-root': { type: 'string' },
   'certificate-identity': { type: 'string' },
   'certificate-oidc-issuer': { type: 'string' },
   'base-image': { type: 'string' },
@@ -133,6 +145,9 @@ const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPT
     'certificate',
     'certificate-chain',
     'keyless',
+    'fulcio-url',
+    'timestamp-url',
+    'trusted-root',
     'certificate-identity',
     'certificate-oidc-issuer',
     'base-image',
@@ -148,7 +163,19 @@ const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPT
   image: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   'chart-package': ['registry', 'plain-http', 'image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   publish: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
-  sign: ['plain-http', 'sigstore', 'key', 'certificate', 'certificate-chain', 'keyless', 'certificate-identity', 'certificate-oidc-issuer'],
+  sign: [
+    'plain-http',
+    'sigstore',
+    'key',
+    'certificate',
+    'certificate-chain',
+    'keyless',
+    'fulcio-url',
+    'timestamp-url',
+    'trusted-root',
+    'certificate-identity',
+    'certificate-oidc-issuer',
+  ],
   registry: [],
 };
 
@@ -202,6 +229,9 @@ export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
   if (v.sigstore !== undefined && v.sigstore !== 'local') usage(`--sigstore takes "local" (Sigstore services started for the run), not "${v.sigstore}"`);
   if (v.sigstore && (v.key || v.certificate || v.keyless))
     usage('--sigstore local signs keylessly through the local services; it does not take --key, --certificate or --keyless');
+  if ((v['fulcio-url'] || v['timestamp-url'] || v['trusted-root']) && !v.keyless) usage('--fulcio-url, --timestamp-url and --trusted-root go with --keyless');
+  if (v['fulcio-url'] && !v['trusted-root'])
+    usage('--fulcio-url needs --trusted-root: the trust material of that Fulcio (cosign trusted-root create makes one)');
   if (v.keyless && (v.key || v.certificate)) usage('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
   if (
     v.keyless !== Boolean(v['certificate-identity'] && v['certificate-oidc-issuer']) ||
@@ -219,7 +249,17 @@ export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
     ...(v.key !== undefined ? { key: v.key } : {}),
     ...(v.certificate !== undefined ? { certificate: v.certificate } : {}),
     ...(v['certificate-chain'] !== undefined ? { certificateChain: v['certificate-chain'] } : {}),
-    ...(v.keyless ? { keyless: { identity: v['certificate-identity']!, issuer: v['certificate-oidc-issuer']! } } : {}),
+    ...(v.keyless
+      ? {
+          keyless: {
+            identity: v['certificate-identity']!,
+            issuer: v['certificate-oidc-issuer']!,
+            ...(v['fulcio-url'] ? { fulcioUrl: v['fulcio-url'] } : {}),
+            ...(v['timestamp-url'] ? { timestampUrl: v['timestamp-url'] } : {}),
+            ...(v['trusted-root'] ? { trustedRoot: v['trusted-root'] } : {}),
+          },
+        }
+      : {}),
     ...(v.sigstore === 'local' ? { sigstore: 'local' as const } : {}),
     ...(v['base-image'] !== undefined ? { baseImage: v['base-image'] } : {}),
     ...(gitGiven === 3

@@ -24,14 +24,26 @@ export function gitArgs(g: GitFactArgs): string[] {
 }
 
 /** How the release is signed: a mounted key, keyless (GitHub Actions' OIDC), or a throwaway key. */
-export type SigningArgs = { kind: 'key'; keyPath: string } | { kind: 'keyless'; identity: string; issuer: string } | { kind: 'generated' };
+export type SigningArgs =
+  | { kind: 'key'; keyPath: string }
+  | { kind: 'keyless'; identity: string; issuer: string; fulcioUrl?: string; timestampUrl?: string; trustedRootPath?: string }
+  | { kind: 'generated' };
 
 function signingArgs(s: SigningArgs): string[] {
   switch (s.kind) {
     case 'key':
       return ['--key', s.keyPath];
     case 'keyless':
-      return ['--keyless', '--certificate-identity', s.identity, '--certificate-oidc-issuer', s.issuer];
+      return [
+        '--keyless',
+        '--certificate-identity',
+        s.identity,
+        '--certificate-oidc-issuer',
+        s.issuer,
+        ...(s.fulcioUrl ? ['--fulcio-url', s.fulcioUrl] : []),
+        ...(s.timestampUrl ? ['--timestamp-url', s.timestampUrl] : []),
+        ...(s.trustedRootPath ? ['--trusted-root', s.trustedRootPath] : []),
+      ];
     case 'generated':
       return [];
   }

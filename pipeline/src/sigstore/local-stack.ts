@@ -8,13 +8,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../cleanup.js';
 import { run } from '../exec.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
-import { startOidcIssuer, type WorkflowRun } from './oidc-issuer.js';
+import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
 
 export interface LocalSigstore {
   issuer: string;
@@ -67,7 +68,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
 }
 
-export async function startLocalSigstore(dir: string, workflowRun: WorkflowRun): Promise<LocalSigstore> {
+/** True in a network namespace with nothing but loopback: what these services may run in. */
+export function networkIsolated(): boolean {
+  return Object.keys(networkInterfaces()).every((name) => name === 'lo');
+}
+
+export async function startLocalSigstore(
+  dir: string,
+  workflowRun: WorkflowRun,
+  tokens: Pick<OidcIssuerOptions, 'audience' | 'lifetime'> = {},
+): Promise<LocalSigstore> {
+  // The timestamp authority serves its metrics on every interface, port 2112 (not configurable), and
+  // cosign reaches for Sigstore's public TUF repository when it signs: both stay inside a namespace.
+  if (!networkIsolated())
+    throw new Error('the local Sigstore services run only in a network namespace of their own (npm run pipeline -- --sigstore local makes one)');
   await mkdir(dir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -75,7 +89,7 @@ export async function startLocalSigstore(dir: string, workflowRun: WorkflowRun):
   };
   const release = onCleanup(stop);
   try {
-    const oidc = await startOidcIssuer({ run: workflowRun });
+    const oidc = await startOidcIssuer({ run: workflowRun, ...tokens });
     stops.push(() => oidc.close());
 
     const config = join(dir, 'fulcio-config.json');
@@ -87,6 +101,8 @@ export async function startLocalSigstore(dir: string, workflowRun: WorkflowRun):
       '--grpc-host', '127.0.0.1', '--grpc-port', String(grpcPort),
       '--metrics-port', String(metricsPort),
       '--ca', 'ephemeralca', '--config-path', config, '--ct-log-url', '',
+      // Its own legacy gRPC socket (the default name is shared by every Fulcio in a network namespace).
+      '--legacy-unix-domain-socket', `@fulcio-legacy-${grpcPort}`,
     ]); // prettier-ignore
     stops.push(() => stopChild(fulcio.child));
     // NTP monitoring would ask public time servers: off.

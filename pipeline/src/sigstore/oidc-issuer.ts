@@ -62,8 +62,10 @@ export function githubClaims(run: WorkflowRun): Record<string, string> {
 export interface OidcIssuerOptions {
   port?: number;
   run: WorkflowRun;
-  /** Seconds a token lives (GitHub: about 5 minutes). */
+  /** Seconds a token lives (GitHub: about 5 minutes); negative: already expired (tests). */
   lifetime?: number;
+  /** Issue tokens for this audience whatever is asked (tests: a token Fulcio must refuse). */
+  audience?: string;
 }
 
 export async function startOidcIssuer(opts: OidcIssuerOptions): Promise<OidcIssuer> {
@@ -87,14 +89,16 @@ export async function startOidcIssuer(opts: OidcIssuerOptions): Promise<OidcIssu
     if (path.pathname === '/jwks') return json(200, { keys: [jwk] });
     if (path.pathname === '/token') {
       if ((req.headers.authorization ?? '').toLowerCase() !== `bearer ${requestToken}`) return json(401, { message: 'bad request token' });
-      const audience = path.searchParams.get('audience') ?? url;
+      const audience = opts.audience ?? path.searchParams.get('audience') ?? url;
+      const now = Math.floor(Date.now() / 1000);
+      const lifetime = opts.lifetime ?? 300;
       void new SignJWT(githubClaims(opts.run))
         .setProtectedHeader({ alg: 'ES256', kid: jwk.kid!, typ: 'JWT' })
         .setIssuer(url)
         .setAudience(audience)
-        .setIssuedAt()
-        .setNotBefore('0s')
-        .setExpirationTime(`${opts.lifetime ?? 300}s`)
+        .setIssuedAt(Math.min(now, now + lifetime - 60))
+        .setNotBefore(Math.min(now, now + lifetime - 60))
+        .setExpirationTime(now + lifetime)
         .setJti(randomUUID())
         .sign(privateKey)
         .then((value) => json(200, { count: 1, value }));

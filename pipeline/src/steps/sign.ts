@@ -9,7 +9,7 @@ import type { SigningSetup } from '../keys.js';
 import { noted, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
-import { cosignVerify } from './verify.js';
+import { cosignReason, cosignVerify } from './verify.js';
 
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
@@ -23,7 +23,7 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
     if (already) continue;
     const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), { env, secrets });
     await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
-      throw new Error(`signing ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
+      throw new Error(`signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
     signed++;
   }

@@ -1,0 +1,225 @@
+// The Dagger module's keyless path (what release.yaml runs in GitHub Actions), run for real against
+// the local Sigstore services: `dagger call release --oidc-request-url … --oidc-request-token …
+// --certificate-identity …` through the SDK and the fake engine, its toolbox exec replayed on this
+// host with the same arguments, environment and secret variables. Then what must fail, fails in one
+// line with nothing signed or tagged: Fulcio or the issuer unreachable, a token for another
+// audience, an expired token. Runs only in a network namespace of its own (ci/test/netns.test.ts).
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dag } from '@dagger.io/dagger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosignVerifyArgs } from '../src/core/cosign-args.js';
+import { parseDigestReference } from '../src/core/reference.js';
+import { releaseIdentity, RELEASE_WORKFLOW } from '../src/core/trust-rule.js';
+import type { ReleasePipeline, Release } from '../src/index.js';
+import { CLI } from '../src/toolbox.js';
+import { run } from '../../pipeline/src/exec.js';
+import { gitFacts } from '../../pipeline/src/git.js';
+import { projectRoot } from '../../pipeline/src/paths.js';
+import { startLocalSigstore, type LocalSigstore } from '../../pipeline/src/sigstore/local-stack.js';
+import { tool } from '../../pipeline/src/tools.js';
+import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
+import { callModule, execState, FakeEngine, type Call } from './fake-engine.js';
+
+const REPOSITORY = 'acme/koa-service';
+let registry: Awaited<ReturnType<typeof testRegistry>>;
+let stack: LocalSigstore;
+let engine: FakeEngine;
+let base: string;
+let out: string;
+let git: { revision: string; commitTime: number; commitCount: number };
+let version: string;
+const said: string[] = [];
+
+/** One toolbox exec of the pipeline CLI, replayed on this host as the container would run it. */
+async function replay(chain: Call[]): Promise<string> {
+  const state = execState(chain);
+  const argv = state.execs.at(-1)!;
+  expect(argv.slice(0, 2)).toEqual([...CLI]);
+  let args = argv.slice(2);
+  const files = await mkdtemp(join(tmpdir(), 'mounts-'));
+  for (const [i, f] of state.files.entries()) {
+    const path = join(files, `file-${i}`);
+    await writeFile(path, f.contents ?? '');
+    args = args.map((a) => (a === f.path ? path : a));
+  }
+  const env: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE };
+  delete env.PATH;
+  delete env.PIPELINE_TOOLS_DIR;
+  const r = await runCli(args, { ...env, ...state.secretEnv });
+  said.push(r.stdout, r.stderr);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  registry = await testRegistry('keyless-module');
+  out = await mkdtemp(join(tmpdir(), 'keyless-module-out-'));
+  const facts = await gitFacts(projectRoot);
+  git = { revision: facts.revision, commitTime: facts.commitTime, commitCount: facts.commitCount };
+  const env = { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE };
+  const img = await runCli(['image', '--registry', `${registry.address}/bases`, '--base-image', 'host', '--json'], env);
+  expect(img.code, img.stderr).toBe(0);
+  base = (JSON.parse(img.stdout) as { base: string }).base;
+  const built = await runCli(['build', '--json'], env);
+  expect(built.code, built.stderr).toBe(0);
+  version = JSON.parse(await readFile(join(projectRoot, 'app', 'package.json'), 'utf8')).version as string;
+  stack = await startLocalSigstore(join(out, 'sigstore'), {
+    repository: REPOSITORY,
+    workflowPath: RELEASE_WORKFLOW,
+    ref: 'refs/heads/main',
+    sha: git.revision,
+  });
+  engine = new FakeEngine((chain) => (chain.at(-1)!.field === 'stdout' ? replay(chain) : ''));
+  await engine.start();
+}, 300_000);
+
+afterAll(async () => {
+  await engine?.stop();
+  await stack?.stop();
+  await registry?.stop();
+});
+
+const call = <T>(work: (p: ReleasePipeline) => Promise<T>): Promise<T> => callModule(engine, work);
+
+describe('dagger call release, keyless as in GitHub Actions, against the local Sigstore', () => {
+  let release: Release;
+  const identity = () => releaseIdentity(REPOSITORY, 'main-branch-build');
+
+  beforeAll(async () => {
+    const trustedRoot = await readFile(stack.trustedRoot, 'utf8');
+    release = await call((p) =>
+      p.release(
+        `${registry.address}/acme`,
+        undefined,
+        undefined,
+        identity(),
+        stack.issuer,
+        stack.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+        dag.setSecret('oidc-token', stack.requestToken),
+        undefined,
+        undefined,
+        false,
+        base,
+        true,
+        git.revision,
+        git.commitTime,
+        git.commitCount,
+        undefined,
+        `https://github.com/${REPOSITORY}`,
+        stack.fulcioUrl,
+        stack.timestampUrl,
+        dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'),
+      ),
+    );
+  }, 300_000);
+
+  it('signs as the workflow identity the token names, and verifies with the stock cosign', async () => {
+    expect(release.signer).toBe(`${identity()} (${stack.issuer})`);
+    for (const ref of [release.image, release.chart]) {
+      await run(
+        tool('cosign'),
+        cosignVerifyArgs(parseDigestReference(ref), {
+          kind: 'identity',
+          identity: identity(),
+          issuer: stack.issuer,
+          trustedRootPath: stack.trustedRoot,
+          offline: true,
+        }),
+      );
+    }
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('never shows the OIDC request token', () => {
+    for (const text of said) expect(text).not.toContain(stack.requestToken);
+  });
+});
+
+describe('keyless signing that must fail: one line, nothing signed, nothing tagged', () => {
+  const release = async (namespace: string, env: Record<string, string>, extra: string[] = []) =>
+    runCli(
+      [
+        'release',
+        '--registry',
+        `${registry.address}/${namespace}`,
+        '--keyless',
+        '--certificate-identity',
+        releaseIdentity(REPOSITORY, 'main-branch-build'),
+        '--certificate-oidc-issuer',
+        env.ISSUER!,
+        '--trusted-root',
+        env.TRUSTED_ROOT!,
+        '--base-image',
+        base,
+        '--skip-tests',
+        '--revision',
+        git.revision,
+        '--commit-time',
+        String(git.commitTime),
+        '--commit-count',
+        String(git.commitCount),
+        '--source-url',
+        `https://github.com/${REPOSITORY}`,
+        ...extra,
+      ],
+      { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE, ...env },
+    );
+
+  /** Tags other than cosign's own: none may exist, nor any signature, after a failed release. */
+  const nothingLeft = async (namespace: string) => {
+    for (const repo of ['koa-service', 'charts/koa-service']) {
+      const tags = await run(tool('crane'), ['ls', `${registry.address}/${namespace}/${repo}`]).then(
+        (r) => r.stdout.trim().split('\n').filter(Boolean),
+        () => [] as string[],
+      );
+      expect(tags, repo).toEqual([]);
+    }
+  };
+
+  const stackEnv = (s: LocalSigstore) => ({ ...(s.env as Record<string, string>), ISSUER: s.issuer, TRUSTED_ROOT: s.trustedRoot });
+
+  it('Fulcio unreachable', async () => {
+    const r = await release('no-fulcio', stackEnv(stack), ['--fulcio-url', 'http://127.0.0.1:1', '--timestamp-url', stack.timestampUrl]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^pipeline: sign: signing .* failed: .*(127\.0\.0\.1:1|connection refused|fulcio)/i);
+    await nothingLeft('no-fulcio');
+  });
+
+  it('the OIDC issuer unreachable', async () => {
+    const r = await release('no-issuer', { ...stackEnv(stack), ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token?x=1' }, [
+      '--fulcio-url',
+      stack.fulcioUrl,
+      '--timestamp-url',
+      stack.timestampUrl,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^pipeline: sign: signing .* failed: /);
+    await nothingLeft('no-issuer');
+  });
+
+  for (const [name, tokens] of [
+    ['a token for another audience', { audience: 'not-sigstore' }],
+    ['an expired token', { lifetime: -120 }],
+  ] as const) {
+    it(name, async () => {
+      // One timestamp authority per network namespace (its metrics port is fixed): the shared stack goes first.
+      await stack.stop();
+      const other = await startLocalSigstore(
+        join(out, `sigstore-${name.replace(/\W+/g, '-')}`),
+        { repository: REPOSITORY, workflowPath: RELEASE_WORKFLOW, ref: 'refs/heads/main', sha: git.revision },
+        tokens,
+      );
+      try {
+        const namespace = name.replace(/\W+/g, '-');
+        const r = await release(namespace, stackEnv(other), ['--fulcio-url', other.fulcioUrl, '--timestamp-url', other.timestampUrl]);
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^pipeline: sign: signing .* failed: /);
+        await nothingLeft(namespace);
+      } finally {
+        await other.stop();
+      }
+    });
+  }
+});
