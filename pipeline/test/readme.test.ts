@@ -45,7 +45,8 @@ describe('the README', () => {
         '--json',
       ],
       ['release', '--revision', 'a'.repeat(40), '--commit-time', '1', '--commit-count', '1', '--git-tag', 'v1.0.0'],
-      ['release', '--keyless', '--certificate-identity', 'i', '--certificate-oidc-issuer', 'u'],
+      ['release', '--keyless', '--certificate-identity', 'i', '--certificate-oidc-issuer', 'u', '--fulcio-url', 'f', '--timestamp-url', 't', '--trusted-root', 'r'],
+      ['release', '--sigstore', 'local'],
       ['image', '--output', 'o'],
       ['chart-package', '--image', `ghcr.io/a/b@sha256:${'0'.repeat(64)}`, '--output', 'f'],
     ];
