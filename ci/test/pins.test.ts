@@ -35,7 +35,7 @@ describe('tools.lock', () => {
     expect(new Set(pins.map((p) => p.name)).size).toBe(pins.length);
     for (const p of pins) {
       expect(p.version, p.name).toMatch(/^v\d+\.\d+\.\d+$/);
-      expect(['runtime', 'test'], p.name).toContain(p.scope);
+      expect(['runtime', 'sigstore', 'test'], p.name).toContain(p.scope);
     }
   });
 
