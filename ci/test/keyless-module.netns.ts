@@ -4,7 +4,7 @@
 // host with the same arguments, environment and secret variables. Then what must fail, fails in one
 // line with nothing signed or tagged: Fulcio or the issuer unreachable, a token for another
 // audience, an expired token. Runs only in a network namespace of its own (ci/test/netns.test.ts).
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dag } from '@dagger.io/dagger';
@@ -13,14 +13,14 @@ import { cosignVerifyArgs } from '../src/core/cosign-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
 import { releaseIdentity, RELEASE_WORKFLOW } from '../src/core/trust-rule.js';
 import type { ReleasePipeline, Release } from '../src/index.js';
-import { CLI } from '../src/toolbox.js';
 import { run } from '../../pipeline/src/exec.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { startLocalSigstore, type LocalSigstore } from '../../pipeline/src/sigstore/local-stack.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
-import { callModule, execState, FakeEngine, type Call } from './fake-engine.js';
+import { callModule, FakeEngine, type Call } from './fake-engine.js';
+import { replayOnHost } from './replay.js';
 
 const REPOSITORY = 'acme/koa-service';
 let registry: Awaited<ReturnType<typeof testRegistry>>;
@@ -32,24 +32,10 @@ let git: { revision: string; commitTime: number; commitCount: number };
 let version: string;
 const said: string[] = [];
 
-/** One toolbox exec of the pipeline CLI, replayed on this host as the container would run it. */
+/** Replays a toolbox exec on this host, keeping what it said. */
 async function replay(chain: Call[]): Promise<string> {
-  const state = execState(chain);
-  const argv = state.execs.at(-1)!;
-  expect(argv.slice(0, 2)).toEqual([...CLI]);
-  let args = argv.slice(2);
-  const files = await mkdtemp(join(tmpdir(), 'mounts-'));
-  for (const [i, f] of state.files.entries()) {
-    const path = join(files, `file-${i}`);
-    await writeFile(path, f.contents ?? '');
-    args = args.map((a) => (a === f.path ? path : a));
-  }
-  const env: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE };
-  delete env.PATH;
-  delete env.PIPELINE_TOOLS_DIR;
-  const r = await runCli(args, { ...env, ...state.secretEnv });
+  const r = await replayOnHost(chain, { out, cache: SHARED_CACHE });
   said.push(r.stdout, r.stderr);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
 

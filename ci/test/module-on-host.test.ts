@@ -12,13 +12,13 @@ import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseSummary } from '../src/core/release-summary.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
-import { CLI } from '../src/toolbox.js';
 import { run } from '../../pipeline/src/exec.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
-import { callModule, execState, FakeEngine } from './fake-engine.js';
+import { callModule, FakeEngine, type Call } from './fake-engine.js';
+import { replayOnHost } from './replay.js';
 
 const USER = 'release-bot';
 const PASSWORD = 'Module-Registry-Pw-5e1d';
@@ -33,31 +33,14 @@ let git: { revision: string; commitTime: number; commitCount: number };
 const said: string[] = [];
 const replayed: string[][] = [];
 
-/** Runs one toolbox exec of the pipeline CLI on this host, as the container would. */
-async function replay(chain: Parameters<typeof execState>[0]): Promise<string> {
-  const state = execState(chain);
-  const argv = state.execs.at(-1)!;
-  expect(argv.slice(0, 2)).toEqual([...CLI]);
-  let args = argv.slice(2);
-  const files = await mkdtemp(join(tmpdir(), 'mounts-'));
-  for (const [i, m] of state.secretMounts.entries()) {
-    const path = join(files, `secret-${i}`);
-    await writeFile(path, m.plaintext, { mode: 0o400 });
-    args = args.map((a) => (a === m.path ? path : a));
-  }
-  for (const [i, f] of state.files.entries()) {
-    const path = join(files, `file-${i}`);
-    await writeFile(path, f.contents ?? '');
-    args = args.map((a) => (a === f.path ? path : a));
-  }
-  // The module's own variables (PIPELINE_OUT_DIR=/out …) point at this host's folders instead.
-  const moduleEnv: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE };
-  delete moduleEnv.PATH;
-  delete moduleEnv.PIPELINE_TOOLS_DIR;
-  replayed.push(args);
-  const r = await runCli(args, { ...moduleEnv, ...state.secretEnv });
+/** Replays a toolbox exec on this host, keeping what it ran and said. */
+async function replay(chain: Call[]): Promise<string> {
+  const r = await replayOnHost(chain, { out, cache: SHARED_CACHE }).catch((err: Error) => {
+    said.push(err.message);
+    throw err;
+  });
+  replayed.push(r.args);
   said.push(r.stdout, r.stderr);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
 

@@ -135,47 +135,29 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** How to sign: what `release` and `sign` both take. */
+const SIGNING = [
+  'sigstore',
+  'key',
+  'certificate',
+  'certificate-chain',
+  'keyless',
+  'fulcio-url',
+  'timestamp-url',
+  'trusted-root',
+  'certificate-identity',
+  'certificate-oidc-issuer',
+] as const;
+
 /** Which options each command takes, beyond --json and --help. */
 const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPTIONS>> = {
-  release: [
-    'registry',
-    'sigstore',
-    'plain-http',
-    'key',
-    'certificate',
-    'certificate-chain',
-    'keyless',
-    'fulcio-url',
-    'timestamp-url',
-    'trusted-root',
-    'certificate-identity',
-    'certificate-oidc-issuer',
-    'base-image',
-    'revision',
-    'commit-time',
-    'commit-count',
-    'git-tag',
-    'source-url',
-    'skip-tests',
-  ],
+  release: ['registry', 'plain-http', ...SIGNING, 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
   build: [],
   test: [],
   image: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   'chart-package': ['registry', 'plain-http', 'image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
   publish: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
-  sign: [
-    'plain-http',
-    'sigstore',
-    'key',
-    'certificate',
-    'certificate-chain',
-    'keyless',
-    'fulcio-url',
-    'timestamp-url',
-    'trusted-root',
-    'certificate-identity',
-    'certificate-oidc-issuer',
-  ],
+  sign: ['plain-http', ...SIGNING],
   registry: [],
 };
 

@@ -1,0 +1,38 @@
+// Runs one toolbox exec of the pipeline CLI on this host, exactly as the module's container would:
+// the same compiled CLI and arguments, the same environment and secret variables, secret and input
+// files written where the mounts would put them (their paths in the arguments mapped to them). The
+// module's own folders (PIPELINE_OUT_DIR=/out …) point at this host's instead.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../src/toolbox.js';
+import { runCli } from '../../pipeline/test/fixtures.js';
+import { execState, type Call } from './fake-engine.js';
+
+export interface Replay {
+  /** The CLI's arguments, as run. */
+  args: string[];
+  stdout: string;
+  stderr: string;
+}
+
+export async function replayOnHost(chain: readonly Call[], folders: { out: string; cache: string }): Promise<Replay> {
+  const state = execState(chain);
+  const argv = state.execs.at(-1)!;
+  if (argv[0] !== CLI[0] || argv[1] !== CLI[1]) throw new Error(`not a pipeline CLI exec: ${argv.join(' ')}`);
+  let args = argv.slice(2);
+  const files = await mkdtemp(join(tmpdir(), 'mounts-'));
+  const place = async (i: string, mounted: string, contents: string, mode: number) => {
+    const path = join(files, i);
+    await writeFile(path, contents, { mode });
+    args = args.map((a) => (a === mounted ? path : a));
+  };
+  for (const [i, m] of state.secretMounts.entries()) await place(`secret-${i}`, m.path, m.plaintext, 0o400);
+  for (const [i, f] of state.files.entries()) await place(`file-${i}`, f.path, f.contents ?? '', 0o644);
+  const env: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: folders.out, PIPELINE_CACHE_DIR: folders.cache };
+  delete env.PATH;
+  delete env.PIPELINE_TOOLS_DIR;
+  const r = await runCli(args, { ...env, ...state.secretEnv });
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return { args, stdout: r.stdout, stderr: r.stderr };
+}
