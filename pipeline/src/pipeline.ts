@@ -113,6 +113,7 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
         sha: release.revision,
       }),
     );
+    s.adopt(() => stack.stop());
     const setup = localKeylessSetup(stack, releaseIdentity(repository, release.version));
     s.ctx.secrets.push(...setup.secrets);
     return setup;

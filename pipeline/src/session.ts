@@ -31,6 +31,8 @@ export interface Session {
   embedded: boolean;
   /** Stops and removes what the session started (also run on signals). */
   close(): Promise<void>;
+  /** Adds something started during the session to what close() stops. */
+  adopt(release: () => Promise<void>): void;
 }
 
 /** Opens a session; on any failure while opening, what was already started is stopped again. */
@@ -88,7 +90,7 @@ export async function openSession(
       ...(credentials.helmRegistryConfig ? { helmRegistryConfig: credentials.helmRegistryConfig } : {}),
       secrets: [...credentials.secrets],
     };
-    return { ctx, git, embedded, close };
+    return { ctx, git, embedded, close, adopt: (release) => void releases.push(release) };
   } catch (err) {
     await close();
     throw err;
