@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { GITHUB_ACTIONS_ISSUER } from '../../ci/src/core/cosign-args.js';
 import { releaseIdentity, releaseIdentityRegexp, RELEASE_BRANCH, RELEASE_TAG_GLOB, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
 import { run } from '../../pipeline/src/exec.js';
+import { validateAgainstCrd } from './crd-validate.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 
 const policyDir = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +49,21 @@ describe('Kyverno ClusterPolicy', () => {
 });
 
 describe('policy-controller ClusterImagePolicy', () => {
+  const crd = () => readFile(join(policyDir, 'policy-controller', 'crd', 'clusterimagepolicy.crd.yaml'), 'utf8');
+
+  it('is valid against the ClusterImagePolicy CRD schema', async () => {
+    expect(validateAgainstCrd(await crd(), parse(await readFile(cip, 'utf8')) as { apiVersion: string })).toEqual([]);
+  });
+
+  it('the check rejects unknown fields and wrong types', async () => {
+    const p = parse(await readFile(cip, 'utf8')) as any;
+    p.spec.authorities[0].keyless.identites = p.spec.authorities[0].keyless.identities;
+    p.spec.mode = 7;
+    const problems = validateAgainstCrd(await crd(), p);
+    expect(problems).toContain('/spec/authorities/0/keyless/identites: not defined by the schema');
+    expect(problems.some((x) => x.startsWith('/spec/mode'))).toBe(true);
+  });
+
   it('names the same identity and issuer, in enforce mode', async () => {
     const p = parse(await readFile(cip, 'utf8')) as any;
     expect(p.apiVersion).toBe('policy.sigstore.dev/v1beta1');
