@@ -4,21 +4,24 @@
 // host with the same arguments, environment and secret variables. Then what must fail, fails in one
 // line with nothing signed or tagged: Fulcio or the issuer unreachable, a token for another
 // audience, an expired token. Runs only in a network namespace of its own (ci/test/netns.test.ts).
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosignVerifyArgs } from '../src/core/cosign-args.js';
+import { cosignSignArgs, cosignVerifyArgs, type Policy } from '../src/core/cosign-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
 import { releaseIdentity, RELEASE_WORKFLOW } from '../src/core/trust-rule.js';
 import type { ReleasePipeline, Release } from '../src/index.js';
-import { run } from '../../pipeline/src/exec.js';
+import { run, type CommandError } from '../../pipeline/src/exec.js';
+import { getText } from '../../pipeline/src/registry/probe.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { startLocalSigstore, type LocalSigstore } from '../../pipeline/src/sigstore/local-stack.js';
 import { tool } from '../../pipeline/src/tools.js';
-import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
+import { freePort, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
+import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial } from '../../pipeline/test/private-ca.js';
 import { callModule, FakeEngine, type Call } from './fake-engine.js';
 import { replayOnHost } from './replay.js';
 
@@ -208,4 +211,90 @@ describe('keyless signing that must fail: one line, nothing signed, nothing tagg
       }
     });
   }
+});
+
+describe('timestamps: what keeps a signature verifiable after its certificate expires', () => {
+  it('an expired certificate verifies with a timestamp from the trusted authority, and only from it', async () => {
+    // Another authority's chain: the local stack's own timestamp authority, a key of its own.
+    const untrustedChain = stack.timestampChain;
+    await stack.stop(); // one timestamp authority per network namespace (its metrics port is fixed)
+    const port = await freePort();
+    const child = spawn(
+      tool('timestamp-server'),
+      ['serve', '--host', '127.0.0.1', '--port', String(port), '--timestamp-signer', 'memory', '--disable-ntp-monitoring'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const url = `http://127.0.0.1:${port}/api/v1/timestamp`;
+      let text: string | undefined;
+      for (let i = 0; i < 100 && !text; i++) {
+        text = await getText(`${url}/certchain`);
+        if (!text) await new Promise((r) => setTimeout(r, 100));
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'expiring-'));
+      const trustedChain = join(dir, 'tsa-chain.pem');
+      await writeFile(trustedChain, text ?? '');
+      // The artifact first: the certificate's short life starts only when all is ready to sign.
+      const target = `${registry.address}/timestamped/koa-service@${parseDigestReference(base).digest}`;
+      await run(tool('crane'), ['copy', base, target]);
+      const ref = parseDigestReference(target);
+      const identity = releaseIdentity(REPOSITORY, 'main-branch-build');
+      const ca = await createCertificateAuthority('short-lived CA');
+      const caChain = join(dir, 'ca.pem');
+      await writeFile(caChain, ca.certificate.toString('pem'));
+      // Trusted roots are made before anything is issued or signed: an entry is trusted from its start.
+      const root = async (chain: string) => {
+        const out = join(dir, `root-${Math.random().toString(36).slice(2)}.json`);
+        await run(tool('cosign'), [
+          'trusted-root',
+          'create',
+          `--fulcio=url=http://127.0.0.1:1,certificate-chain=${caChain}`,
+          `--tsa=url=${url},certificate-chain=${chain}`,
+          '--out',
+          out,
+        ]);
+        return out;
+      };
+      const trustedRoot = await root(trustedChain);
+      const untrustedRoot = await root(untrustedChain);
+      await new Promise((r) => setTimeout(r, 1_100));
+      // Valid for 10 s from now: long enough to sign on a loaded machine; verified once it has expired.
+      const notAfter = new Date(Date.now() + 10_000);
+      const issued = await issueSigningCertificate(ca, { identity, issuer: stack.issuer, notBefore: new Date(Date.now() - 500), notAfter });
+      const m = await writeSigningMaterial(dir, ca, issued);
+      await run(
+        tool('cosign'),
+        cosignSignArgs(ref, { kind: 'certificate', keyPath: m.key, certificatePath: m.certificate, chainPath: m.chain, timestampUrl: url }),
+        {
+          env: { ...process.env, COSIGN_PASSWORD: '' },
+        },
+      );
+      const sig = (await run(tool('crane'), ['manifest', `${ref.registry}/${ref.repository}:${ref.digest.replace(':', '-')}.sig`])).stdout;
+      expect(sig).toContain('dev.sigstore.cosign/rfc3161timestamp');
+      await new Promise((r) => setTimeout(r, Math.max(0, notAfter.getTime() + 1_500 - Date.now())));
+
+      const policy = (extra: Partial<Policy & { kind: 'identity' }> = {}): Policy => ({
+        kind: 'identity',
+        identity,
+        issuer: stack.issuer,
+        certificateChainPath: m.chain,
+        offline: true,
+        ...extra,
+      });
+      const check = (p: Policy, major: 'v3' | 'v2') =>
+        run(tool(major === 'v3' ? 'cosign' : 'cosign-v2'), cosignVerifyArgs(ref, p, {}, major)).then(
+          () => 'verified',
+          (err: CommandError) => err.output,
+        );
+      expect(await check(policy({ timestampChainPath: trustedChain }), 'v2')).toBe('verified');
+      expect(await check(policy(), 'v2')).toMatch(/expected a signed timestamp to verify an expired certificate/);
+      expect(await check(policy({ timestampChainPath: untrustedChain }), 'v2')).not.toBe('verified');
+      expect(await check(policy({ trustedRootPath: trustedRoot }), 'v3')).toBe('verified');
+      expect(await check(policy({ trustedRootPath: untrustedRoot }), 'v3')).not.toBe('verified');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

@@ -9,7 +9,14 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
 /** How an artifact is signed. Paths name files; secrets never appear in argument lists. */
 export type Signer =
   | { kind: 'key'; keyPath: string }
-  | { kind: 'certificate'; keyPath: string; certificatePath: string; chainPath: string }
+  | {
+      kind: 'certificate';
+      keyPath: string;
+      certificatePath: string;
+      chainPath: string;
+      /** An RFC 3161 timestamp authority: the signature stays verifiable after the certificate expires. */
+      timestampUrl?: string;
+    }
   | {
       kind: 'keyless';
       identityTokenPath?: string;
@@ -70,6 +77,7 @@ export function cosignSignArgs(ref: DigestReference, signer: Signer, access: Reg
         signer.certificatePath,
         '--certificate-chain',
         signer.chainPath,
+        ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
         '--tlog-upload=false',
         target,
       ];
@@ -112,6 +120,9 @@ export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: R
     '--certificate-oidc-issuer',
     policy.issuer,
     ...trust,
+    // A timestamp authority in the trust material: verify its RFC 3161 timestamps, so a signature
+    // stays verifiable after its short-lived certificate expires (cosign checks them only if asked).
+    ...(policy.trustedRootPath || policy.timestampChainPath ? ['--use-signed-timestamps'] : []),
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
     formatDigestReference(ref),
   ];
