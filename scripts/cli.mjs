@@ -17,6 +17,19 @@ function newest(path) {
   return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), st.mtimeMs);
 }
 
+// `--sigstore local` also needs the Sigstore services (scope "sigstore" in tools.lock).
+const scopes = process.argv.includes('--sigstore') ? ['runtime', 'sigstore'] : ['runtime'];
+
+function missingTools() {
+  for (const line of readFileSync(join(root, 'tools.lock'), 'utf8').split('\n')) {
+    const [name, pkg, version, scope] = line.trim().split(/\s+/);
+    if (!name || name.startsWith('#') || !scopes.includes(scope)) continue;
+    const stamp = join(tools, `.${name}.version`);
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version}`) return `${name} ${version} is not installed`;
+  }
+  return undefined;
+}
+
 function stale() {
   if (!existsSync(bundle)) return 'the pipeline CLI is not built';
   const built = statSync(bundle).mtimeMs;
@@ -28,12 +41,8 @@ function stale() {
     const stamp = join(root, dir, 'node_modules', '.bootstrap-lock-sha256');
     if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== sum) return `${dir}/node_modules is not installed for its lockfile`;
   }
-  for (const line of readFileSync(join(root, 'tools.lock'), 'utf8').split('\n')) {
-    const [name, pkg, version, scope] = line.trim().split(/\s+/);
-    if (!name || name.startsWith('#') || scope !== 'runtime') continue;
-    const stamp = join(tools, `.${name}.version`);
-    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version}`) return `${name} ${version} is not installed`;
-  }
+  const tool = missingTools();
+  if (tool) return tool;
   return undefined;
 }
 
@@ -42,5 +51,9 @@ if (why) {
   process.stderr.write(`bootstrap: ${why}\n`);
   const r = spawnSync('bash', [join(root, 'scripts', 'bootstrap.sh')], { stdio: 'inherit', env: { ...process.env, BOOTSTRAP_PROFILE: 'runtime' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  if (scopes.includes('sigstore') && missingTools()) {
+    const t = spawnSync('bash', [join(root, 'scripts', 'install-tools.sh')], { stdio: 'inherit', env: { ...process.env, TOOLS_SCOPE: 'sigstore' } });
+    if (t.status !== 0) process.exit(t.status ?? 1);
+  }
 }
 await import(pathToFileURL(bundle).href);
