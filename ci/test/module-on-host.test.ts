@@ -16,7 +16,7 @@ import { run } from '../../pipeline/src/exec.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { tool } from '../../pipeline/src/tools.js';
-import { runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
+import { hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
 import { callModule, FakeEngine, type Call } from './fake-engine.js';
 import { replayOnHost } from './replay.js';
 
@@ -56,14 +56,7 @@ beforeAll(async () => {
   git = { revision: facts.revision, commitTime: facts.commitTime, commitCount: facts.commitCount };
 
   // A base image by digest in the same registry (the host's Node: this machine cannot pull distroless).
-  const img = await runCli(['image', '--registry', `${registry.address}/bases`, '--base-image', 'host', '--json'], {
-    REGISTRY_USERNAME: USER,
-    REGISTRY_PASSWORD: PASSWORD,
-    PIPELINE_OUT_DIR: out,
-    PIPELINE_CACHE_DIR: SHARED_CACHE,
-  });
-  expect(img.code, img.stderr).toBe(0);
-  base = (JSON.parse(img.stdout) as { base: string }).base;
+  base = await hostBaseIn(registry.address, { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE });
 
   engine = new FakeEngine((chain) => (chain.at(-1)!.field === 'stdout' ? replay(chain) : ''));
   await engine.start();

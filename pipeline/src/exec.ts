@@ -1,6 +1,7 @@
 // Runs external tools. Output is captured, secrets are scrubbed from anything we print or throw,
 // and a failure says which command failed and what it said.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from './cleanup.js';
 
 export class CommandError extends Error {
@@ -30,6 +31,14 @@ export interface RunOptions {
 export interface RunResult {
   stdout: string;
   stderr: string;
+}
+
+/** Stops a long-running child (a server): SIGTERM, then SIGKILL if it has not exited within 3 s. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
 }
 
 export function redact(text: string, secrets: readonly string[] = []): string {

@@ -46,6 +46,13 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The host's Node base image, pushed by digest to REGISTRY/bases (what `image --base-image host` does); its reference. */
+export async function hostBaseIn(registry: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runCli(['image', '--registry', `${registry}/bases`, '--base-image', 'host', '--json'], env);
+  if (r.code !== 0) throw new Error(`the host base image did not build: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { base: string }).base;
+}
+
 /** The compiled command line (pipeline/dist/cli.mjs, built by the tests' global setup), as a real process. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), ...args], {

@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { registryConfig } from '../../../ci/src/core/registry-config.js';
+import { stopProcess } from '../exec.js';
 import { tool } from '../tools.js';
 import { registryAnswers } from './probe.js';
 
@@ -87,11 +88,7 @@ export async function startLocalRegistry(opts: LocalRegistryOptions): Promise<Lo
   return {
     address,
     stop: async () => {
-      if (!exited) {
-        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
-      }
+      await stopProcess(child);
       await rm(pidFile, { force: true });
     },
   };

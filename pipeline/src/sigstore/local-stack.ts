@@ -12,7 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../cleanup.js';
-import { run } from '../exec.js';
+import { run, stopProcess } from '../exec.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
 import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
@@ -61,13 +61,6 @@ async function ready(name: string, s: Service, url: string): Promise<string> {
   throw new Error(`the local ${name} did not start: ${s.log().split('\n').filter(Boolean).slice(-2).join(' ')}`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
-}
-
 /** True in a network namespace with nothing but loopback: what these services may run in. */
 export function networkIsolated(): boolean {
   return Object.keys(networkInterfaces()).every((name) => name === 'lo');
@@ -104,7 +97,7 @@ export async function startLocalSigstore(
       // Its own legacy gRPC socket (the default name is shared by every Fulcio in a network namespace).
       '--legacy-unix-domain-socket', `@fulcio-legacy-${grpcPort}`,
     ]); // prettier-ignore
-    stops.push(() => stopChild(fulcio.child));
+    stops.push(() => stopProcess(fulcio.child));
     // NTP monitoring would ask public time servers: off.
     const tsa = service('timestamp-server', [
       'serve',
@@ -116,7 +109,7 @@ export async function startLocalSigstore(
       'memory',
       '--disable-ntp-monitoring',
     ]);
-    stops.push(() => stopChild(tsa.child));
+    stops.push(() => stopProcess(tsa.child));
 
     const fulcioUrl = `http://127.0.0.1:${fulcioPort}`;
     const timestampUrl = `http://127.0.0.1:${tsaPort}/api/v1/timestamp`;
