@@ -16,6 +16,7 @@ import { serveRegistry } from './registry-cli.js';
 import { buildApp } from './steps/build-app.js';
 import { packageChart } from './steps/package-chart.js';
 import { testApp } from './steps/test-app.js';
+import { reproduceCommand } from './reproduce.js';
 import { verifyCommand } from './verify-cli.js';
 
 const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
@@ -49,6 +50,8 @@ async function main(inv: StepInvocation): Promise<number> {
   switch (inv.command) {
     case 'verify':
       return verifyCommand(inv.rest);
+    case 'reproduce':
+      return reproduceCommand(inv.rest);
     case 'registry':
       return serveRegistry();
     case 'release': {
@@ -105,7 +108,7 @@ async function main(inv: StepInvocation): Promise<number> {
 }
 
 // Errors are named after the command people typed: `npm run verify` reports as verify.
-const label = process.argv[2] === 'verify' ? 'verify' : 'pipeline';
+const label = process.argv[2] === 'verify' || process.argv[2] === 'reproduce' ? process.argv[2] : 'pipeline';
 exitCleanlyOnSignals(label);
 let code: number;
 try {

@@ -15,7 +15,7 @@ export function strictArgs<T extends ParseArgsConfig>(config: T): ReturnType<typ
   }
 }
 
-export const COMMANDS = ['release', 'build', 'test', 'image', 'chart-package', 'publish', 'sign', 'verify', 'registry'] as const;
+export const COMMANDS = ['release', 'build', 'test', 'image', 'chart-package', 'publish', 'sign', 'verify', 'reproduce', 'registry'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Facts about the commit, given explicitly where there is no .git (a container, a CI checkout). */
@@ -150,7 +150,7 @@ const SIGNING = [
 ] as const;
 
 /** Which options each command takes, beyond --json and --help. */
-const ACCEPTS: Record<Exclude<Command, 'verify'>, ReadonlyArray<keyof typeof OPTIONS>> = {
+const ACCEPTS: Record<Exclude<Command, 'verify' | 'reproduce'>, ReadonlyArray<keyof typeof OPTIONS>> = {
   release: ['registry', 'plain-http', ...SIGNING, 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
   build: [],
   test: [],
@@ -189,7 +189,7 @@ export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
   if (named && !(COMMANDS as readonly string[]).includes(first)) usage(`unknown command "${first}"; one of: ${COMMANDS.join(', ')}`);
   const command: Command = named ? (first as Command) : 'release';
   const args = named ? argv.slice(1) : [...argv];
-  if (command === 'verify') return { command, options: defaults(), refs: [], rest: args };
+  if (command === 'verify' || command === 'reproduce') return { command, options: defaults(), refs: [], rest: args };
 
   const parsed = strictArgs({ args, allowPositionals: command === 'sign', strict: true, options: OPTIONS });
   const v = parsed.values;

@@ -1,5 +1,5 @@
 // The steps of a release, one function each, and `release`, which runs them in order:
-// build → test → base image → image → chart → publish → sign → verify → tag. The same functions run
+// build → test → base image → image → chart → publish → sign → SBOM → attest → verify → tag. The same functions run
 // on this host (`npm run pipeline`) and, compiled, inside the Dagger module's toolbox container.
 import { cp, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +21,11 @@ import { HOST_BASE, resolveBaseImage, type BaseImage } from './steps/base-image.
 import { buildApp } from './steps/build-app.js';
 import { packageChart, type PackagedChart } from './steps/package-chart.js';
 import { IMAGE_NAME, publishChart, publishImage } from './steps/publish-image.js';
+import { attestArtifacts } from './steps/attest.js';
+import { imageSbom } from './steps/sbom.js';
 import { signArtifacts } from './steps/sign.js';
+import { verifyAttached } from './steps/verify-attestation.js';
+import { releaseAttestations } from './attestations.js';
 import { tagRelease } from './steps/tag.js';
 import { testApp } from './steps/test-app.js';
 import { verifyArtifacts } from './steps/verify.js';
@@ -136,13 +140,18 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
 export async function runPipeline(options: PipelineOptions, environment: PipelineEnvironment = {}): Promise<PipelineRun> {
   return inSession(options, environment, true, async (s) => {
     const { ctx } = s;
+    const startedOn = new Date().toISOString();
     announce(s);
     // Every input is checked (the signing key and its password included) before the first push.
     const signer = await signing(s, options);
     const published = await buildAndPublish(s, options);
     const artifacts = signedArtifacts(published);
     await ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts));
+    const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, published.image));
+    const { attestations, policyFile } = await releaseAttestations(s, published, sbom, signer.policy, startedOn);
+    await ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations));
     await ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts));
+    await ctx.progress.step('verify attestations', () => verifyAttached(ctx, signer.policy, attestations, policyFile));
     await ctx.progress.step('tag', () => tagRelease(ctx, [published.imageRef, published.chartRef]));
 
     const summary = releaseSummary({
@@ -157,6 +166,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
       },
       chart: { ref: published.chartRef, name: published.chart.name, version: published.chart.version },
       policy: signer.policy,
+      attestations: { provenancePolicy: policyFile, sbom: { packages: sbom.packages, files: sbom.files } },
     });
     const tmp = `${ctx.out.release}.tmp-${process.pid}`;
     await writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 
-export type ToolName = 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
+export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
 
 export class MissingToolError extends Error {
   override name = 'MissingToolError';

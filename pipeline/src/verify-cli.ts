@@ -3,8 +3,13 @@
 import { firstFailure, formatVerdict } from '../../ci/src/core/verification-report.js';
 import { onCleanup } from './cleanup.js';
 import { registryCredentials } from './credentials.js';
+import { formatDigestReference } from '../../ci/src/core/reference.js';
+import { attestVerdict } from './verify-attest.js';
 import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
+
+/** Named in each verification summary: the verifier's version is the repository's. */
+const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
 export async function verifyCommand(argv: readonly string[]): Promise<number> {
   const options = parseVerifyArgs(argv);
@@ -15,14 +20,27 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   const credentials = await registryCredentials(options.chart.registry);
   const dispose = onCleanup(() => credentials.dispose());
-  const verdict = await verifyRelease(options.chart, options.policy, {
-    toolEnv: credentials.env,
-    secrets: credentials.secrets,
-    access: { plainHttp: options.plainHttp },
-    render: options.render,
-    deadline: Date.now() + options.timeoutSeconds * 1000,
-  }).finally(dispose);
-  process.stdout.write(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${formatVerdict(verdict)}\n`);
+  let verdict;
+  let attested: string[] | undefined;
+  try {
+    verdict = await verifyRelease(options.chart, options.policy, {
+      toolEnv: credentials.env,
+      secrets: credentials.secrets,
+      access: { plainHttp: options.plainHttp },
+      render: options.render,
+      deadline: Date.now() + options.timeoutSeconds * 1000,
+    });
+    if (options.attestKey) {
+      const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
+      const ctx = { toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp: options.plainHttp } };
+      attested = await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION);
+    }
+  } finally {
+    await dispose();
+  }
+  const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;
+  const vsaLines = attested ? `\n${attested.map((r) => `verification summary (${verdict.verified ? 'PASSED' : 'FAILED'}) signed onto ${r}`).join('\n')}` : '';
+  process.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatVerdict(verdict)}${vsaLines}\n`);
   const failure = firstFailure(verdict);
   if (!failure) return 0;
   process.stderr.write(`verify: ${failure}\n`);

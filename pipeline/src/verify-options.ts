@@ -1,10 +1,12 @@
 // `npm run verify` arguments: the chart by digest, the signing policy, and what the chart will be
 // installed with (values, release name, namespace), all checked before anything runs.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Policy } from '../../ci/src/core/cosign-args.js';
 import { looseIdentityPattern } from '../../ci/src/core/identity-policy.js';
 import { parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import { strictArgs, UsageError } from './options.js';
+import { outPaths } from './paths.js';
 
 /** What `helm install` will be given: the chart is rendered with exactly this before its images are read. */
 export interface RenderOptions {
@@ -24,6 +26,8 @@ export interface VerifyOptions {
   plainHttp: boolean;
   json: boolean;
   help: boolean;
+  /** Sign a SLSA verification summary onto the chart and each image with this cosign key. */
+  attestKey?: string;
 }
 
 export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM | --trusted-root JSON]) [options]
@@ -39,6 +43,10 @@ policy; an image index's platform manifests too), with the stock cosign.
   --timeout SECONDS          limit for the whole verification (default: 120)
   --allow-loose-identity     accept a --certificate-identity-regexp that is unanchored or catch-all
   --plain-http               reach the registry over plain HTTP (loopback always is)
+  --attest                   sign a SLSA verification summary (VSA) onto the chart and each image,
+                             with --attest-key (default: the embedded key, .out/keys/cosign.key;
+                             its password in COSIGN_PASSWORD)
+  --attest-key KEY           the cosign private key that signs the verification summaries
   --json                     print the verdict as JSON
 
 Exit 0: all verified; 1: a verification failed (named in one line); 2: usage error.`;
@@ -49,21 +57,16 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     allowPositionals: true,
     strict: true,
     options: {
-      key: { type: 'string' },
-      'certificate-identity': { type: 'string' },
-      'certificate-identity-regexp': { type: 'string' },
-      'certificate-oidc-issuer': { type: 'string' },
-      'certificate-chain': { type: 'string' },
-      'ca-roots': { type: 'string' },
-      'trusted-root': { type: 'string' },
+      ...POLICY_OPTIONS,
       values: { type: 'string', short: 'f', multiple: true },
       set: { type: 'string', multiple: true },
       'set-string': { type: 'string', multiple: true },
       'release-name': { type: 'string' },
       namespace: { type: 'string' },
       timeout: { type: 'string' },
-      'allow-loose-identity': { type: 'boolean', default: false },
       'plain-http': { type: 'boolean', default: false },
+      attest: { type: 'boolean', default: false },
+      'attest-key': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -93,7 +96,11 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   } catch (err) {
     throw new UsageError((err as Error).message, { cause: err });
   }
-  const missing = [v.key, v['certificate-chain'], v['ca-roots'], v['trusted-root'], ...render.valuesFiles].find((f) => f !== undefined && !existsSync(f));
+  if (v['attest-key'] && !v.attest) throw new UsageError('--attest-key is for --attest; give both');
+  const attestKey = v.attest ? (v['attest-key'] ?? join(outPaths().keys, 'cosign.key')) : undefined;
+  if (attestKey && !existsSync(attestKey))
+    throw new UsageError(`--attest-key ${attestKey}: no such file; give the cosign private key that signs verification summaries`);
+  const missing = render.valuesFiles.find((f) => f !== undefined && !existsSync(f));
   if (missing) throw new UsageError(`${missing}: no such file`);
   if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))
     throw new UsageError(`--release-name "${render.releaseName}" is not a valid Helm release name`);
@@ -103,13 +110,51 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   const timeoutSeconds = v.timeout === undefined ? 120 : Number(v.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout "${v.timeout}" must be a number of seconds above 0`);
 
+  const policy = policyFrom(v);
+  return {
+    chart,
+    policy,
+    render,
+    timeoutSeconds,
+    plainHttp: v['plain-http'] ?? false,
+    json: v.json ?? false,
+    help: false,
+    ...(attestKey ? { attestKey } : {}),
+  };
+}
+
+/** The signing policy flags, shared by verify and reproduce: --key, or a certificate identity and issuer. */
+export const POLICY_OPTIONS = {
+  key: { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'certificate-chain': { type: 'string' },
+  'ca-roots': { type: 'string' },
+  'trusted-root': { type: 'string' },
+  'allow-loose-identity': { type: 'boolean', default: false },
+} as const;
+
+export interface PolicyValues {
+  key?: string;
+  'certificate-identity'?: string;
+  'certificate-identity-regexp'?: string;
+  'certificate-oidc-issuer'?: string;
+  'certificate-chain'?: string;
+  'ca-roots'?: string;
+  'trusted-root'?: string;
+  'allow-loose-identity'?: boolean;
+}
+
+export function policyFrom(v: PolicyValues): Policy {
+  const missing = [v.key, v['certificate-chain'], v['ca-roots'], v['trusted-root']].find((f) => f !== undefined && !existsSync(f));
+  if (missing) throw new UsageError(`${missing}: no such file`);
   const identity = v['certificate-identity'];
   const identityRegexp = v['certificate-identity-regexp'];
   const issuer = v['certificate-oidc-issuer'];
-  let policy: Policy;
   if (v.key) {
     if (identity || identityRegexp || issuer) throw new UsageError('give either --key or a certificate identity and issuer, not both');
-    policy = { kind: 'key', publicKeyPath: v.key };
+    return { kind: 'key', publicKeyPath: v.key };
   } else {
     if (!identity === !identityRegexp) throw new UsageError('give --key, or exactly one of --certificate-identity and --certificate-identity-regexp');
     if (!issuer)
@@ -119,7 +164,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       if (loose) throw new UsageError(`--certificate-identity-regexp ${loose}; anchor it and escape its dots, or pass --allow-loose-identity if you mean it`);
     }
     const privateCa = v['certificate-chain'] ?? v['ca-roots'] ?? v['trusted-root'];
-    policy = {
+    return {
       kind: 'identity',
       ...(identity ? { identity } : { identityRegexp: identityRegexp! }),
       issuer,
@@ -129,5 +174,4 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       ...(privateCa ? { offline: true } : {}),
     };
   }
-  return { chart, policy, render, timeoutSeconds, plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false };
 }

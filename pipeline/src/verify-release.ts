@@ -1,20 +1,23 @@
 // Verifies a whole release from its chart reference: the chart's signature (with cosign, so what we
 // accept is what cosign accepts), then the chart, pulled by that digest and rendered as it will be
 // installed, for every image it would have the cluster run (read fail-closed: rendered-images.ts);
-// each must be digest-pinned and signed, an image index's platform manifests too. Every call to a
+// each must be digest-pinned and signed, an image index's platform manifests too. The chart and each
+// image must carry SLSA provenance from one source (the chart's), and each image an SBOM. Every call to a
 // registry is bounded by the overall deadline; the temporary folder goes on every exit path.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Policy } from '../../ci/src/core/cosign-args.js';
+import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
+import { provenanceFacts } from '../../ci/src/core/provenance.js';
 import { describeValues, helmPullArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
 import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
-import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
+import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { onCleanup } from './cleanup.js';
 import { run } from './exec.js';
 import { manifestOf } from './steps/inspect.js';
 import { cosignReason, cosignVerify } from './steps/verify.js';
+import { verifiedStatements } from './steps/verify-attestation.js';
 import { tool } from './tools.js';
 
 export interface VerifyContext {
@@ -34,16 +37,70 @@ function remaining(ctx: VerifyContext, what: string): number {
   return Math.min(left, 120_000);
 }
 
+/** Why a cosign check failed, in one line; a timeout names the registry that did not answer. */
+function failure(err: unknown, ref: DigestReference, doing: string): string {
+  return /timed out/.test((err as Error).message)
+    ? `${ref.registry} did not answer in time while ${doing} (${(err as Error).message.split('\n')[0]})`
+    : cosignReason(err);
+}
+
 async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<ArtifactVerdict> {
   const shown = formatDigestReference(ref);
   try {
     const { signer } = await cosignVerify({ ...ctx, timeoutMs: remaining(ctx, `verifying ${what}`) }, policy, ref);
     return { ref: shown, verified: true, signer };
   } catch (err) {
-    const reason = /timed out/.test((err as Error).message)
-      ? `${ref.registry} did not answer in time while verifying the signature of ${what} (${(err as Error).message.split('\n')[0]})`
-      : cosignReason(err);
-    return { ref: shown, verified: false, reason };
+    return { ref: shown, verified: false, reason: failure(err, ref, `verifying the signature of ${what}`) };
+  }
+}
+
+type Found<T> = { found: T } | { reason: string };
+
+/**
+ * The artifact's SLSA provenance, signed under the policy, about exactly this digest, made by this
+ * pipeline, and (given `source`) built from that repository and revision.
+ */
+async function provenanceOf(
+  ctx: VerifyContext,
+  policy: Policy,
+  ref: DigestReference,
+  what: string,
+  source?: ProvenanceFinding,
+): Promise<Found<ProvenanceFinding>> {
+  let statements;
+  try {
+    statements = await verifiedStatements({ ...ctx, timeoutMs: remaining(ctx, `verifying the provenance of ${what}`) }, policy, ref, PredicateType.provenance);
+  } catch (err) {
+    return { reason: `no valid SLSA provenance: ${failure(err, ref, `verifying the provenance of ${what}`)}` };
+  }
+  const problems: string[] = [];
+  for (const statement of statements) {
+    try {
+      const facts = provenanceFacts(statement);
+      const { repository, revision } = facts.parameters.source;
+      if (source && (repository !== source.repository || revision !== source.revision)) {
+        problems.push(
+          `its provenance names ${repository}@${revision.slice(0, 12)}, not the chart's source ${source.repository}@${source.revision.slice(0, 12)}`,
+        );
+        continue;
+      }
+      return { found: { repository, revision, builder: facts.builderId, dirty: facts.dirty } };
+    } catch (err) {
+      problems.push(`its provenance is not this pipeline's: ${(err as Error).message}`);
+    }
+  }
+  return { reason: problems[0]! };
+}
+
+/** The image's SBOM, signed under the policy and about exactly this digest. */
+async function sbomOf(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<Found<{ format: 'spdx'; packages: number }>> {
+  try {
+    const [statement] = await verifiedStatements({ ...ctx, timeoutMs: remaining(ctx, `verifying the SBOM of ${what}`) }, policy, ref, PredicateType.sbom);
+    const packages = (statement!.predicate as { packages?: unknown[] }).packages;
+    if (!Array.isArray(packages)) return { reason: 'its SBOM lists no packages' };
+    return { found: { format: 'spdx', packages: packages.length } };
+  } catch (err) {
+    return { reason: `no valid SBOM: ${failure(err, ref, `verifying the SBOM of ${what}`)}` };
   }
 }
 
@@ -72,7 +129,24 @@ async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values
 }
 
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
-async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
+async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[], source: ProvenanceFinding): Promise<ImageVerdict> {
+  const what = `image ${formatDigestReference(ref)}`;
+  const [signed, provenance, sbom] = await Promise.all([
+    verifySignedImage(ctx, policy, ref, usedBy),
+    provenanceOf(ctx, policy, ref, what, source),
+    sbomOf(ctx, policy, ref, what),
+  ]);
+  if (!signed.verified) return signed;
+  const verdict: ImageVerdict = {
+    ...signed,
+    ...('found' in provenance ? { provenance: provenance.found } : {}),
+    ...('found' in sbom ? { sbom: sbom.found } : {}),
+  };
+  const reason = 'reason' in provenance ? provenance.reason : 'reason' in sbom ? sbom.reason : undefined;
+  return reason ? { ...verdict, verified: false, reason: `signed, but ${reason}` } : verdict;
+}
+
+async function verifySignedImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
   // The image's own signature, and (as soon as its manifest is read) each platform manifest's, at once.
   const platforms = manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).then(
     (manifest) =>
@@ -106,15 +180,22 @@ function unpinned(image: string): string | undefined {
 export async function verifyRelease(chartRef: DigestReference, policy: Policy, ctx: VerifyContext): Promise<ReleaseVerdict> {
   const bounded: VerifyContext = { ...ctx, deadline: ctx.deadline ?? Date.now() + 120_000 };
   const values = ctx.render ?? PACKAGED_VALUES;
-  // The chart's signature and its rendering, at once: what was rendered is used only if the signature holds.
-  const [chart, rendering] = await Promise.all([
+  // The chart's signature, its provenance and its rendering, at once: what was rendered is used only
+  // if the signature and the provenance hold.
+  const [signedChart, provenance, rendering] = await Promise.all([
     verifyArtifact(bounded, policy, chartRef, 'the chart'),
+    provenanceOf(bounded, policy, chartRef, 'the chart'),
     renderChart(bounded, chartRef, values).then(
       (text) => ({ text }),
       (err: Error) => ({ error: err }),
     ),
   ]);
-  if (!chart.verified) return releaseVerdict(chart, []);
+  const chart: ArtifactVerdict =
+    !signedChart.verified || 'found' in provenance
+      ? { ...signedChart, ...('found' in provenance ? { provenance: provenance.found } : {}) }
+      : { ...signedChart, verified: false, reason: `signed, but ${provenance.reason}` };
+  if (!chart.verified || !chart.provenance) return releaseVerdict(chart, []);
+  const source = chart.provenance;
   if ('error' in rendering) {
     return releaseVerdict(
       { ...chart, verified: false, reason: `signed, but it does not render: ${rendering.error.message.split('\n')[0]}` },
@@ -129,7 +210,7 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
     found.images.map(async ({ image, usedBy }): Promise<ImageVerdict> => {
       const reason = unpinned(image);
       if (reason) return { ref: image, usedBy, verified: false, reason };
-      return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy);
+      return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy, source);
     }),
   );
   return releaseVerdict(chart, images, [...parsed.problems, ...found.problems], describeValues(values));

@@ -61,16 +61,13 @@ function registryFlags(ref: DigestReference, access: RegistryAccess): string[] {
  */
 const LEGACY_FORMAT = ['--new-bundle-format=false', '--use-signing-config=false'];
 
-/** `cosign sign` for cosign v3, by digest only. The key password goes in COSIGN_PASSWORD. */
-export function cosignSignArgs(ref: DigestReference, signer: Signer, access: RegistryAccess = {}): string[] {
-  const common = ['sign', '--yes', ...LEGACY_FORMAT, ...registryFlags(ref, access)];
-  const target = formatDigestReference(ref);
+/** How the signer is named to `cosign sign` and `cosign attest` (v3). */
+function signerFlags(signer: Signer): string[] {
   switch (signer.kind) {
     case 'key':
-      return [...common, '--key', signer.keyPath, '--tlog-upload=false', target];
+      return ['--key', signer.keyPath, '--tlog-upload=false'];
     case 'certificate':
       return [
-        ...common,
         '--key',
         signer.keyPath,
         '--certificate',
@@ -79,30 +76,57 @@ export function cosignSignArgs(ref: DigestReference, signer: Signer, access: Reg
         signer.chainPath,
         ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
         '--tlog-upload=false',
-        target,
       ];
     case 'keyless':
       return [
-        ...common,
         ...(signer.identityTokenPath ? ['--identity-token', signer.identityTokenPath] : []),
         ...(signer.fulcioUrl ? ['--fulcio-url', signer.fulcioUrl] : []),
         ...(signer.rekorUrl ? ['--rekor-url', signer.rekorUrl] : []),
         ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
         ...(signer.noTlog ? ['--tlog-upload=false'] : []),
-        target,
       ];
   }
 }
 
+/** `cosign sign` for cosign v3, by digest only. The key password goes in COSIGN_PASSWORD. */
+export function cosignSignArgs(ref: DigestReference, signer: Signer, access: RegistryAccess = {}): string[] {
+  return ['sign', '--yes', ...LEGACY_FORMAT, ...registryFlags(ref, access), ...signerFlags(signer), formatDigestReference(ref)];
+}
+
 /**
- * `cosign verify`, by digest only. The same flags serve v2 and v3, but for trust material: v3 takes
- * a trusted root; v2 takes the certificate and timestamp chains.
+ * The predicate types attached to a release, as cosign names them: SLSA provenance v1, an SPDX
+ * SBOM, and a SLSA verification summary (given by its URI: cosign has no short name for it).
  */
-export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: RegistryAccess = {}, major: CosignMajor = 'v3'): string[] {
-  const common = ['verify', '--output', 'json', ...registryFlags(ref, access)];
-  if (policy.kind === 'key') {
-    return [...common, '--key', policy.publicKeyPath, '--insecure-ignore-tlog', formatDigestReference(ref)];
-  }
+export const PredicateType = {
+  provenance: 'slsaprovenance1',
+  sbom: 'spdxjson',
+  vsa: 'https://slsa.dev/verification_summary/v1',
+} as const;
+export type PredicateType = (typeof PredicateType)[keyof typeof PredicateType];
+
+/**
+ * `cosign attest` for cosign v3, by digest only: the predicate wrapped in an in-toto statement whose
+ * subject is `ref`, signed as a DSSE envelope and stored in the legacy `.att` format, which cosign
+ * v2 and v3 both read (the v3 bundle format is invisible to v2).
+ */
+export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicatePath: string, type: PredicateType, access: RegistryAccess = {}): string[] {
+  return [
+    'attest',
+    '--yes',
+    ...LEGACY_FORMAT,
+    ...registryFlags(ref, access),
+    ...signerFlags(signer),
+    '--type',
+    type,
+    '--predicate',
+    predicatePath,
+    formatDigestReference(ref),
+  ];
+}
+
+/** Who may have signed, as `cosign verify` and `verify-attestation` take it (the trust material per major). */
+function policyFlags(policy: Policy, major: CosignMajor): string[] {
+  if (policy.kind === 'key') return ['--key', policy.publicKeyPath, '--insecure-ignore-tlog'];
   if (!policy.identity === !policy.identityRegexp) {
     throw new Error('give exactly one of --certificate-identity and --certificate-identity-regexp');
   }
@@ -115,7 +139,6 @@ export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: R
           ...(policy.timestampChainPath ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
         ];
   return [
-    ...common,
     ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
     '--certificate-oidc-issuer',
     policy.issuer,
@@ -124,15 +147,58 @@ export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: R
     // stays verifiable after its short-lived certificate expires (cosign checks them only if asked).
     ...(policy.trustedRootPath || policy.timestampChainPath ? ['--use-signed-timestamps'] : []),
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
+  ];
+}
+
+/**
+ * `cosign verify`, by digest only. The same flags serve v2 and v3, but for trust material: v3 takes
+ * a trusted root; v2 takes the certificate and timestamp chains.
+ */
+export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: RegistryAccess = {}, major: CosignMajor = 'v3'): string[] {
+  return ['verify', '--output', 'json', ...registryFlags(ref, access), ...policyFlags(policy, major), formatDigestReference(ref)];
+}
+
+/**
+ * `cosign verify-attestation --type T`, by digest only, optionally with a Rego or CUE policy file
+ * that cosign evaluates against each statement. Prints one DSSE envelope (JSON) per line.
+ */
+export function cosignVerifyAttestationArgs(
+  ref: DigestReference,
+  policy: Policy,
+  type: PredicateType,
+  access: RegistryAccess = {},
+  major: CosignMajor = 'v3',
+  policyFile?: string,
+): string[] {
+  return [
+    'verify-attestation',
+    '--type',
+    type,
+    ...(policyFile ? ['--policy', policyFile] : []),
+    ...registryFlags(ref, access),
+    ...policyFlags(policy, major),
     formatDigestReference(ref),
   ];
 }
 
 /** The command a person pastes to check an artifact: `cosign verify …` with files named as given. */
 export function cosignVerifyCommand(ref: DigestReference, policy: Policy, major: CosignMajor = 'v3'): string {
-  return ['cosign', ...cosignVerifyArgs(ref, policy, {}, major).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output'))]
-    .map(shellQuote)
-    .join(' ');
+  return pasteable(cosignVerifyArgs(ref, policy, {}, major).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output')));
+}
+
+/** The command a person pastes to check an attestation: `cosign verify-attestation --type T …`. */
+export function cosignVerifyAttestationCommand(
+  ref: DigestReference,
+  policy: Policy,
+  type: PredicateType,
+  major: CosignMajor = 'v3',
+  policyFile?: string,
+): string {
+  return pasteable(cosignVerifyAttestationArgs(ref, policy, type, {}, major, policyFile));
+}
+
+function pasteable(args: readonly string[]): string {
+  return ['cosign', ...args].map(shellQuote).join(' ');
 }
 
 export function shellQuote(arg: string): string {

@@ -122,6 +122,11 @@ export function atDigest(ref: Reference, digest: string): DigestReference {
   return digestReference(repositoryOf(ref), digest);
 }
 
+/** Where cosign's legacy format keeps an artifact's signatures or attestations: "host/repo:sha256-<hex>.sig|.att". */
+export function attachmentTag(ref: DigestReference, kind: 'sig' | 'att'): string {
+  return `${repositoryOf(ref)}:${ref.digest.replace(':', '-')}.${kind}`;
+}
+
 export interface RegistryTarget {
   registry: string;
   namespace: string;

@@ -1,6 +1,6 @@
 // The release summary: what was published, where, how it was signed, and how to check it. The host
 // pipeline writes it to .out/release.json; the Dagger module's `release` returns the same shape.
-import { cosignVerifyCommand, type Policy } from './cosign-args.js';
+import { cosignVerifyAttestationCommand, cosignVerifyCommand, PredicateType, type Policy } from './cosign-args.js';
 import { formatDigestReference, repositoryOf, type DigestReference } from './reference.js';
 
 export interface ArtifactSummary {
@@ -21,8 +21,17 @@ export interface ReleaseSummary {
     | { kind: 'key'; publicKey: string }
     | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string }
     | { kind: 'keyless'; identity: string; issuer: string; trustedRoot?: string; certificateChain?: string; timestampChain?: string };
+  /** What is attested: SLSA provenance (image and chart) and the image's SPDX SBOM. */
+  attestations?: { provenancePolicy: string; sbom: { packages: number; files: number } };
   /** Paste-ready commands; `cosignV2` where cosign v2 needs other trust flags than v3. */
-  verify: { image: string; chart: string; release: string; cosignV2?: { image: string; chart: string } };
+  verify: {
+    image: string;
+    chart: string;
+    release: string;
+    provenance?: { image: string; chart: string };
+    sbom?: string;
+    cosignV2?: { image: string; chart: string; provenance?: { image: string; chart: string }; sbom?: string };
+  };
 }
 
 /** A platform's own manifest in the image index: signed too, since nodes may resolve it. */
@@ -38,6 +47,7 @@ export interface SummaryInput {
   image: { ref: DigestReference; platforms: string[]; manifests: PlatformManifest[]; base: DigestReference };
   chart: { ref: DigestReference; name: string; version: string };
   policy: Policy;
+  attestations?: { provenancePolicy: string; sbom: { packages: number; files: number } };
 }
 
 function artifact(ref: DigestReference): ArtifactSummary {
@@ -67,6 +77,17 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
       : `--certificate-identity ${p.identity ?? ''} --certificate-oidc-issuer ${p.issuer}` +
         (p.trustedRootPath ? ` --trusted-root ${p.trustedRootPath}` : p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
   const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
+  const att = input.attestations;
+  const attestationCommands = (major: 'v3' | 'v2') =>
+    att
+      ? {
+          provenance: {
+            image: cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.provenance, major, att.provenancePolicy),
+            chart: cosignVerifyAttestationCommand(input.chart.ref, p, PredicateType.provenance, major, att.provenancePolicy),
+          },
+          sbom: cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.sbom, major),
+        }
+      : {};
   return {
     schema: 'signed-release-pipeline/release/v1',
     version: input.version,
@@ -75,11 +96,21 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     image: { ...image, platforms: input.image.platforms, manifests: input.image.manifests, base: formatDigestReference(input.image.base) },
     chart: { ...chart, name: input.chart.name, version: input.chart.version },
     signing,
+    ...(att ? { attestations: att } : {}),
     verify: {
       image: cosignVerifyCommand(input.image.ref, p),
       chart: cosignVerifyCommand(input.chart.ref, p),
       release: `npm run verify -- ${chart.ref} ${policyFlags}`,
-      ...(v2Differs ? { cosignV2: { image: cosignVerifyCommand(input.image.ref, p, 'v2'), chart: cosignVerifyCommand(input.chart.ref, p, 'v2') } } : {}),
+      ...attestationCommands('v3'),
+      ...(v2Differs
+        ? {
+            cosignV2: {
+              image: cosignVerifyCommand(input.image.ref, p, 'v2'),
+              chart: cosignVerifyCommand(input.chart.ref, p, 'v2'),
+              ...attestationCommands('v2'),
+            },
+          }
+        : {}),
     },
   };
 }
@@ -96,6 +127,15 @@ export function formatSummary(s: ReleaseSummary): string {
     `  ${s.verify.image}`,
     `  ${s.verify.chart}`,
     ...(s.verify.cosignV2 ? ['or with cosign v2:', `  ${s.verify.cosignV2.image}`, `  ${s.verify.cosignV2.chart}`] : []),
+    ...(s.verify.provenance && s.verify.sbom
+      ? [
+          `attested: SLSA provenance (image, chart) and an SPDX SBOM of the image (${s.attestations?.sbom.packages ?? 0} packages); check them with:`,
+          `  ${s.verify.provenance.image}`,
+          `  ${s.verify.provenance.chart}`,
+          `  ${s.verify.sbom}`,
+          ...(s.verify.cosignV2?.provenance ? ['or with cosign v2:', `  ${s.verify.cosignV2.provenance.image}`, `  ${s.verify.cosignV2.sbom ?? ''}`] : []),
+        ]
+      : []),
     'or the whole release from its chart:',
     `  ${s.verify.release}`,
   ].join('\n');

@@ -7,6 +7,18 @@ export interface ArtifactVerdict {
   reason?: string;
   /** Who signed it, as cosign established: "key cosign.pub" or "IDENTITY (ISSUER)". */
   signer?: string;
+  /** Its SLSA provenance, verified under the same policy: where and by whom it was built. */
+  provenance?: ProvenanceFinding;
+  /** Its SBOM (images), verified under the same policy. */
+  sbom?: { format: 'spdx'; packages: number };
+}
+
+export interface ProvenanceFinding {
+  repository: string;
+  revision: string;
+  builder: string;
+  /** Built from a work tree with uncommitted changes: not reproducible from the revision alone. */
+  dirty: boolean;
 }
 
 export interface ImageVerdict extends ArtifactVerdict {
@@ -35,8 +47,17 @@ export function releaseVerdict(chart: ArtifactVerdict, images: ImageVerdict[], p
 
 const mark = (v: ArtifactVerdict) => (v.verified ? `✔ signed by ${v.signer}` : `✘ ${v.reason}`);
 
+/** The attestation lines under an artifact: what was found, whether or not it passed. */
+function attested(v: ArtifactVerdict): string[] {
+  const p = v.provenance;
+  return [
+    ...(p ? [`✔ provenance: ${p.repository}@${p.revision.slice(0, 12)}${p.dirty ? ' (uncommitted changes)' : ''}, built by ${p.builder}`] : []),
+    ...(v.sbom ? [`✔ SBOM (SPDX): ${v.sbom.packages} packages`] : []),
+  ];
+}
+
 export function formatVerdict(v: ReleaseVerdict): string {
-  const lines = [`chart ${v.chart.ref}`, `  ${mark(v.chart)}`];
+  const lines = [`chart ${v.chart.ref}`, `  ${mark(v.chart)}`, ...attested(v.chart).map((l) => `  ${l}`)];
   if (v.renderedWith) lines.push(`  rendered with ${v.renderedWith}`);
   for (const p of v.problems) lines.push(`  ✘ ${p}`);
   v.images.forEach((img, i) => {
@@ -44,10 +65,11 @@ export function formatVerdict(v: ReleaseVerdict): string {
     lines.push(`${last ? '└─' : '├─'} image ${img.ref}`);
     const pad = last ? '   ' : '│  ';
     lines.push(`${pad}  ${mark(img)}`);
+    for (const l of attested(img)) lines.push(`${pad}  ${l}`);
     for (const use of img.usedBy) lines.push(`${pad}  used by ${use}`);
   });
   if (v.chart.verified && v.images.length === 0) lines.push('└─ (the chart deploys no container image)');
-  lines.push(v.verified ? 'VERIFIED: the chart and every image it deploys are signed as required' : 'NOT VERIFIED');
+  lines.push(v.verified ? 'VERIFIED: the chart and every image it deploys are signed, with provenance from one source, as required' : 'NOT VERIFIED');
   return lines.join('\n');
 }
 

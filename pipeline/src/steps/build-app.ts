@@ -7,7 +7,7 @@ import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 
-export const APP_BUILD_INPUTS = ['app/src', 'app/package.json', 'app/package-lock.json', 'app/build.mjs', 'tsconfig.base.json'];
+export const APP_BUILD_INPUTS = ['app/src', 'app/package.json', 'app/package-lock.json', 'app/build.mjs', 'app/bundled-lock.mjs', 'tsconfig.base.json'];
 
 /** Resolves with the folder holding the compiled app (what goes to /app/dist in the image). */
 export async function buildApp(ctx: StepContext): Promise<Noted<string>> {

@@ -1,0 +1,78 @@
+// What a release attests, and where its facts come from: SLSA provenance for the image and the
+// chart (source, commit, resolved inputs, builder), the image's SBOM, and the Rego policy that
+// holds them to this release. Reads the lockfiles and tools.lock; the shapes are in the core.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { provenanceRego } from '../../ci/src/core/attestation-policy.js';
+import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
+import { LOCAL_BUILDER, parseToolsLock, provenancePredicate, type ProvenanceInput } from '../../ci/src/core/provenance.js';
+import type { StepContext } from './context.js';
+import type { Published } from './pipeline.js';
+import type { Session } from './session.js';
+import type { Attestation } from './steps/attest.js';
+import type { Sbom } from './steps/sbom.js';
+
+/** The lockfiles a build resolves packages from, by repository path. */
+export const LOCKFILES = ['package-lock.json', 'app/package-lock.json'] as const;
+
+/** Who built it: the signing workflow's identity when keyless (what a hosted builder is), else the runner. */
+export function builderId(policy: Policy): string {
+  return policy.kind === 'identity' && policy.identity ? policy.identity : LOCAL_BUILDER;
+}
+
+/** Where this run happens: the Dagger toolbox sets PIPELINE_RUNNER=dagger. */
+export const runnerName = (env: NodeJS.ProcessEnv = process.env) => env.PIPELINE_RUNNER ?? 'host';
+
+async function sha256Of(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+export async function releaseAttestations(
+  s: Session,
+  p: Published,
+  sbom: Sbom,
+  policy: Policy,
+  startedOn: string,
+): Promise<{ attestations: Attestation[]; policyFile: string }> {
+  const { ctx, git } = s;
+  const lockfiles: Record<string, string> = {};
+  for (const path of LOCKFILES) lockfiles[path] = await sha256Of(join(ctx.root, path));
+  const common: Omit<ProvenanceInput, 'image'> = {
+    parameters: {
+      source: { repository: ctx.release.source, revision: ctx.release.revision },
+      commit: { time: git.commitTime, count: git.commitCount, ...(git.exactTag ? { tag: git.exactTag } : {}) },
+      version: ctx.release.version,
+    },
+    builderId: builderId(policy),
+    runner: runnerName(),
+    dirty: git.dirty,
+    platforms: p.image.platforms,
+    base: p.base.ref,
+    lockfiles,
+    tools: parseToolsLock(await readFile(join(ctx.root, 'tools.lock'), 'utf8')),
+    node: process.version,
+    startedOn,
+    finishedOn: new Date().toISOString(),
+  };
+  const policyFile = await writeProvenancePolicy(ctx, [p.imageRef.digest, p.chartRef.digest]);
+  return {
+    policyFile,
+    attestations: [
+      { ref: p.imageRef, type: PredicateType.provenance, predicate: { json: provenancePredicate(common) } },
+      { ref: p.imageRef, type: PredicateType.sbom, predicate: { file: sbom.path } },
+      { ref: p.chartRef, type: PredicateType.provenance, predicate: { json: provenancePredicate({ ...common, image: p.imageRef }) } },
+    ],
+  };
+}
+
+/** .out/policy/provenance.rego: the release's own policy, for `cosign verify-attestation --policy`. */
+async function writeProvenancePolicy(ctx: StepContext, subjects: string[]): Promise<string> {
+  const dir = join(ctx.out.root, 'policy');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'provenance.rego');
+  await writeFile(file, provenanceRego({ repository: ctx.release.source, revision: ctx.release.revision, subjects }));
+  return file;
+}

@@ -1,0 +1,192 @@
+// `npm run reproduce -- CHART@sha256:… (--key PUB | identity flags)`: from the release's verified
+// provenance alone, check out the recorded revision into a temporary folder, rebuild the image and
+// the chart there with the recorded inputs (commit facts, source URL, base image by digest) using
+// that revision's own pipeline, and report whether the digests match the released ones.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
+import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
+import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { onCleanup } from './cleanup.js';
+import { registryCredentials } from './credentials.js';
+import { run } from './exec.js';
+import { strictArgs, UsageError } from './options.js';
+import { projectRoot } from './paths.js';
+import { verifiedStatements } from './steps/verify-attestation.js';
+import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
+
+export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--plain-http] [--json]
+
+Reads the chart's and its image's SLSA provenance (verified under the policy given, as for verify),
+checks out the recorded revision of this repository into a temporary folder, rebuilds the image and
+the chart there with the recorded inputs, and reports whether both digests match the release.
+The registry holding the release (and its base image) must be reachable: 'npm run registry' serves the local one.
+
+Exit 0: both digests match; 1: they do not, or the provenance cannot be used; 2: usage error.`;
+
+export interface ReproduceOptions {
+  chart: DigestReference;
+  policy: Policy;
+  plainHttp: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
+  const { values: v, positionals } = strictArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...POLICY_OPTIONS,
+      'plain-http': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (v.help)
+    return { chart: { registry: '', repository: '', digest: '' }, policy: { kind: 'key', publicKeyPath: '' }, plainHttp: false, json: false, help: true };
+  if (positionals.length !== 1) throw new UsageError('give exactly one chart reference, repository@sha256:<64 hex>; see --help');
+  let chart: DigestReference;
+  try {
+    chart = parseDigestReference(positionals[0]!, 'the chart');
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+  return { chart, policy: policyFrom(v), plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false };
+}
+
+export interface Reproduction {
+  revision: string;
+  source: string;
+  image: { released: string; rebuilt: string; matches: boolean };
+  chart: { released: string; rebuilt: string; matches: boolean };
+  matches: boolean;
+}
+
+interface Ctx {
+  toolEnv: NodeJS.ProcessEnv;
+  secrets: string[];
+  access: RegistryAccess;
+}
+
+/** The one provenance statement of `ref` (verified, about this digest), read strictly. */
+async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: string) {
+  const [statement] = await verifiedStatements(ctx, policy, ref, PredicateType.provenance).catch((err: Error) => {
+    throw new Error(`the ${what} has no valid SLSA provenance: ${err.message.split('\n').find((l) => l.startsWith('Error:')) ?? err.message.split('\n')[0]}`, {
+      cause: err,
+    });
+  });
+  return { statement: statement as Statement<ProvenancePredicate>, facts: provenanceFacts(statement!) };
+}
+
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+
+/** Check out `revision` of this repository into `dir`, with node_modules for its lockfiles. */
+async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>): Promise<void> {
+  await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir]);
+  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision]).catch((err: Error) => {
+    throw new Error(`commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
+  });
+  for (const lock of lockfiles) {
+    const there = join(dir, lock.path);
+    if (!existsSync(there) || (await sha256(there)) !== lock.sha256)
+      throw new Error(`${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
+    const modules = join(lock.path, '..', 'node_modules');
+    // This clone's packages, when installed from the very same lockfile; otherwise a clean install.
+    if ((await sha256(join(projectRoot, lock.path)).catch(() => '')) === lock.sha256 && existsSync(join(projectRoot, modules))) {
+      await symlink(join(projectRoot, modules), join(dir, modules), 'dir');
+    } else {
+      await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: join(dir, lock.path, '..') });
+    }
+  }
+}
+
+export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
+  const chart = await recorded(ctx, options.policy, options.chart, 'chart');
+  const image = chart.facts.image;
+  if (!image) throw new Error('the chart provenance does not name the image it deploys');
+  const imageRecord = await recorded(ctx, options.policy, image, `image ${formatDigestReference(image)}`);
+  const { source, commit, version } = chart.facts.parameters;
+  const other = imageRecord.facts.parameters.source;
+  if (other.repository !== source.repository || other.revision !== source.revision) {
+    throw new Error(`the image was built from ${other.repository}@${other.revision}, the chart from ${source.repository}@${source.revision}`);
+  }
+  if (chart.facts.dirty || imageRecord.facts.dirty)
+    throw new Error(`release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
+  const lockfiles = chart.statement.predicate.buildDefinition.resolvedDependencies
+    .filter((d) => d.name === 'lockfile' && d.uri && d.digest?.sha256)
+    .map((d) => ({ path: d.uri!, sha256: d.digest!.sha256! }));
+
+  const dir = await mkdtemp(join(tmpdir(), 'reproduce-'));
+  const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
+  try {
+    const src = join(dir, 'src');
+    log(`checking out ${source.revision.slice(0, 12)} into ${src}`);
+    await checkout(src, source.revision, lockfiles);
+    await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src });
+    const facts = [
+      '--revision',
+      source.revision,
+      '--commit-time',
+      String(commit.time),
+      '--commit-count',
+      String(commit.count),
+      ...(commit.tag ? ['--git-tag', commit.tag] : []),
+      '--source-url',
+      source.repository,
+      ...(options.plainHttp ? ['--plain-http'] : []),
+      '--json',
+    ];
+    const env = { ...process.env, ...ctx.toolEnv, PIPELINE_OUT_DIR: join(dir, 'out'), PIPELINE_CACHE_DIR: join(dir, 'out', 'cache') };
+    const cli = (args: string[]) => run(process.execPath, [join(src, 'pipeline', 'dist', 'cli.mjs'), ...args], { cwd: src, env, secrets: ctx.secrets });
+    log(`rebuilding the image on ${formatDigestReference(chart.facts.base)}`);
+    const rebuiltImage = JSON.parse((await cli(['image', '--base-image', formatDigestReference(chart.facts.base), ...facts])).stdout) as { digest: string };
+    log('repackaging the chart');
+    const rebuiltChart = JSON.parse((await cli(['chart-package', '--image', formatDigestReference(image), ...facts])).stdout) as { digest: string };
+    const result = {
+      revision: source.revision,
+      source: source.repository,
+      image: { released: image.digest, rebuilt: rebuiltImage.digest, matches: image.digest === rebuiltImage.digest },
+      chart: { released: options.chart.digest, rebuilt: rebuiltChart.digest, matches: options.chart.digest === rebuiltChart.digest },
+    };
+    return { ...result, matches: result.image.matches && result.chart.matches };
+  } finally {
+    await release();
+  }
+}
+
+export function formatReproduction(r: Reproduction): string {
+  const line = (what: string, x: { released: string; rebuilt: string; matches: boolean }) =>
+    `${x.matches ? '✔' : '✘'} ${what} released ${x.released}\n  ${' '.repeat(what.length)} rebuilt  ${x.rebuilt}`;
+  return [
+    `rebuilt ${r.source}@${r.revision.slice(0, 12)}`,
+    line('image', r.image),
+    line('chart', r.chart),
+    r.matches ? 'REPRODUCED: the rebuilt image and chart have the released digests' : 'NOT REPRODUCED',
+  ].join('\n');
+}
+
+export async function reproduceCommand(argv: readonly string[]): Promise<number> {
+  const options = parseReproduceArgs(argv);
+  if (options.help) {
+    process.stdout.write(`${REPRODUCE_USAGE}\n`);
+    return 0;
+  }
+  const credentials = await registryCredentials(options.chart.registry);
+  const dispose = onCleanup(() => credentials.dispose());
+  try {
+    const ctx = { toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp: options.plainHttp } };
+    const result = await reproduce(options, ctx, (l) => process.stderr.write(`reproduce: ${l}\n`));
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatReproduction(result)}\n`);
+    return result.matches ? 0 : 1;
+  } finally {
+    await dispose();
+  }
+}

@@ -1,0 +1,54 @@
+// Step 6b: attach the attestations by digest with the real cosign, signed by the release's own
+// signer (key or keyless identity), in the legacy `.att` format cosign v2 and v3 both read. An
+// attestation of the same type that already verifies for this digest is not attached again.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cosignAttestArgs, type PredicateType } from '../../../ci/src/core/cosign-args.js';
+import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import type { StepContext } from '../context.js';
+import { run } from '../exec.js';
+import type { SigningSetup } from '../keys.js';
+import { noted, type Noted } from '../progress.js';
+import { firstLine, withRetry } from '../retry.js';
+import { tool } from '../tools.js';
+import { cosignReason } from './verify.js';
+import { verifiedStatements } from './verify-attestation.js';
+
+export interface Attestation {
+  ref: DigestReference;
+  type: PredicateType;
+  /** The predicate, as JSON text or a file already written (an SBOM). */
+  predicate: { json: unknown } | { file: string };
+}
+
+async function predicateFile(ctx: StepContext, a: Attestation): Promise<string> {
+  if ('file' in a.predicate) return a.predicate.file;
+  const dir = join(ctx.out.work, 'attestations');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${a.ref.digest.slice('sha256:'.length)}-${a.type.replace(/\W+/g, '_')}.json`);
+  await writeFile(file, `${JSON.stringify(a.predicate.json, null, 2)}\n`);
+  return file;
+}
+
+export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, attestations: readonly Attestation[]): Promise<Noted<void>> {
+  const env = { ...ctx.toolEnv, ...signing.env };
+  const secrets = [...ctx.secrets, ...signing.secrets];
+  let attached = 0;
+  for (const a of attestations) {
+    const already = await verifiedStatements(ctx, signing.policy, a.ref, a.type).then(
+      () => true,
+      () => false,
+    );
+    if (already) continue;
+    const file = await predicateFile(ctx, a);
+    const attest = () => run(tool('cosign'), cosignAttestArgs(a.ref, signing.signer, file, a.type, ctx.access), { env, secrets });
+    await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
+      throw new Error(`attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
+    });
+    attached++;
+  }
+  return noted(
+    undefined,
+    attached === 0 ? `cached: all ${attestations.length} already attached by this signer` : `${attached} of ${attestations.length} attached`,
+  );
+}

@@ -1,0 +1,81 @@
+// `npm run verify -- … --attest --attest-key KEY`: records the verdict as a signed SLSA verification
+// summary on the chart and on each image it deploys, with the stock cosign, in the `.att` format
+// both majors read. Input attestations are named by the digest of the `.att` manifest read.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cosignAttestArgs, PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
+import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import type { ArtifactVerdict, ReleaseVerdict } from '../../ci/src/core/verification-report.js';
+import { verificationSummary } from '../../ci/src/core/vsa.js';
+import { onCleanup } from './cleanup.js';
+import { run } from './exec.js';
+import { signingSetup } from './keys.js';
+import { tool } from './tools.js';
+import { cosignReason } from './steps/verify.js';
+
+export interface AttestContext {
+  toolEnv: NodeJS.ProcessEnv;
+  secrets: string[];
+  access: RegistryAccess;
+}
+
+/** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
+async function attestationManifest(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
+  const tag = attachmentTag(ref, 'att');
+  const { stdout } = await run(tool('crane'), ['digest', ...(ctx.access.plainHttp ? ['--insecure'] : []), tag], {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+  }).catch(() => ({ stdout: '' }));
+  const digest = stdout.trim();
+  return /^sha256:[0-9a-f]{64}$/.test(digest) ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
+}
+
+/** Writes and signs one VSA per verified-or-not artifact; returns the artifacts it attested. */
+export async function attestVerdict(
+  ctx: AttestContext,
+  verdict: ReleaseVerdict,
+  policy: { verifier: Policy; description: unknown },
+  key: string,
+  version: string,
+): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'verify-vsa-'));
+  const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
+  try {
+    const signing = await signingSetup({ keysDir: dir, key });
+    const policyText = JSON.stringify(policy.description);
+    const policySha = createHash('sha256').update(policyText).digest('hex');
+    const artifacts: ArtifactVerdict[] = [verdict.chart, ...verdict.images];
+    const attested: string[] = [];
+    for (const [i, artifact] of artifacts.entries()) {
+      let ref: DigestReference;
+      try {
+        ref = parseDigestReference(artifact.ref);
+      } catch {
+        continue; // an unpinned image: nothing to attach a summary to
+      }
+      const predicate = verificationSummary({
+        resourceUri: formatDigestReference(ref),
+        passed: verdict.verified && artifact.verified,
+        policy: { uri: 'urn:signed-release-pipeline:verify-policy', sha256: policySha },
+        inputAttestations: await attestationManifest(ctx, ref),
+        buildLevel: policy.verifier.kind === 'identity' ? 2 : 1,
+        timeVerified: new Date().toISOString(),
+        verifierVersion: version,
+      });
+      const file = join(dir, `vsa-${i}.json`);
+      await writeFile(file, JSON.stringify(predicate));
+      await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, file, PredicateType.vsa, ctx.access), {
+        env: { ...ctx.toolEnv, ...signing.env },
+        secrets: [...ctx.secrets, ...signing.secrets],
+      }).catch((err: Error) => {
+        throw new Error(`signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
+      });
+      attested.push(artifact.ref);
+    }
+    return attested;
+  } finally {
+    await release();
+  }
+}
