@@ -3,8 +3,9 @@
 
 /** "node_modules/a/node_modules/@s/b/lib/x.js" → "node_modules/a/node_modules/@s/b" (its lock key). */
 export function packageKey(input) {
-  const m = input.match(/^(?:.*\/)?((?:node_modules\/(?:@[^/]+\/)?[^/]+\/)*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
-  return m ? m[1].replace(/^(?:\.\.\/)+/, '') : undefined;
+  const at = input.indexOf('node_modules/');
+  if (at === -1) return undefined;
+  return input.slice(at).match(/^((?:node_modules\/(?:@[^/]+\/)?[^/]+\/)*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1];
 }
 
 export function bundledLock(lock, inputs) {

@@ -3,6 +3,7 @@
 // versions and argument lists the host runs with `npm run pipeline`, and that this repository
 // tests. This file is wiring only: inputs checked, secrets mounted, results returned as Dagger types.
 import { argument, dag, func, object, type Container, type Directory, type File, type Secret } from '@dagger.io/dagger';
+import { provenanceRego } from './core/attestation-policy.js';
 import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs, type GitFactArgs, type SigningArgs } from './core/step-args.js';
@@ -31,6 +32,12 @@ export class Release {
   @func() verifyImage: string;
   /** The stock `cosign verify` command for the chart. */
   @func() verifyChart: string;
+  /** The stock `cosign verify-attestation --type slsaprovenance1 --policy …` command for the image. */
+  @func() verifyProvenance: string;
+  /** The stock `cosign verify-attestation --type spdxjson` command for the image's SBOM. */
+  @func() verifySbom: string;
+  /** The Rego policy (cosign `--policy`) holding the provenance to this release's repository, revision and digests. */
+  @func() provenancePolicy: string;
   /** The whole release.json, as the host pipeline writes it. */
   @func() json: string;
 
@@ -43,6 +50,9 @@ export class Release {
     signer: string,
     verifyImage: string,
     verifyChart: string,
+    verifyProvenance: string,
+    verifySbom: string,
+    provenancePolicy: string,
     json: string,
   ) {
     this.version = version;
@@ -53,13 +63,30 @@ export class Release {
     this.signer = signer;
     this.verifyImage = verifyImage;
     this.verifyChart = verifyChart;
+    this.verifyProvenance = verifyProvenance;
+    this.verifySbom = verifySbom;
+    this.provenancePolicy = provenancePolicy;
     this.json = json;
   }
 
   static fromSummary(text: string): Release {
     const s = JSON.parse(text) as ReleaseSummary;
     const signer = s.signing.kind === 'key' ? `key ${s.signing.publicKey}` : `${s.signing.identity} (${s.signing.issuer})`;
-    return new Release(s.version, s.revision, s.image.ref, s.image.platforms, s.chart.ref, signer, s.verify.image, s.verify.chart, text);
+    const policy = provenanceRego({ repository: s.source, revision: s.revision, subjects: [s.image.digest, s.chart.digest] });
+    return new Release(
+      s.version,
+      s.revision,
+      s.image.ref,
+      s.image.platforms,
+      s.chart.ref,
+      signer,
+      s.verify.image,
+      s.verify.chart,
+      s.verify.provenance?.image ?? '',
+      s.verify.sbom ?? '',
+      policy,
+      text,
+    );
   }
 }
 

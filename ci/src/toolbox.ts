@@ -56,6 +56,8 @@ export function toolbox(source: Directory): Container {
       .withEnvVariable('BOOTSTRAP_PROFILE', 'runtime')
       .withExec(['bash', 'scripts/bootstrap.sh'])
       .withEnvVariable('PIPELINE_OUT_DIR', OUT)
+      // Named in the provenance as the runner (the host pipeline says "host").
+      .withEnvVariable('PIPELINE_RUNNER', 'dagger')
       .withEnvVariable('PIPELINE_CACHE_DIR', `${OUT}/cache`)
       .withMountedCache(`${OUT}/cache`, dag.cacheVolume('release-pipeline-steps'))
       // Temporary files (the registry credentials the CLI writes for the tools) never reach a layer.

@@ -92,6 +92,9 @@ describe('the module, as the SDK introspector scans it', () => {
       'signer',
       'verifyImage',
       'verifyChart',
+      'verifyProvenance',
+      'verifySbom',
+      'provenancePolicy',
       'json',
     ]);
     expect(objects.ReleasePipeline!.properties.source!.isExposed).toBe(false);

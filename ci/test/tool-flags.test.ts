@@ -7,7 +7,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cosignSignArgs, cosignVerifyArgs, GITHUB_ACTIONS_ISSUER, type Policy, type Signer } from '../src/core/cosign-args.js';
+import {
+  cosignAttestArgs,
+  cosignSignArgs,
+  cosignVerifyArgs,
+  cosignVerifyAttestationArgs,
+  GITHUB_ACTIONS_ISSUER,
+  PredicateType,
+  type Policy,
+  type Signer,
+} from '../src/core/cosign-args.js';
 import { cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '../src/core/crane-args.js';
 import { helmPullArgs } from '../src/core/helm-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
@@ -55,7 +64,7 @@ describe('the flag check itself', () => {
   });
 });
 
-describe.concurrent('cosign sign accepts every signer kind', () => {
+describe.concurrent('cosign sign and attest accept every signer kind', () => {
   const signers = (): Array<[string, Signer]> => [
     ['key', { kind: 'key', keyPath: files.key }],
     ['certificate', { kind: 'certificate', keyPath: files.key, certificatePath: files.certificate, chainPath: files.chain }],
@@ -83,12 +92,14 @@ describe.concurrent('cosign sign accepts every signer kind', () => {
       await Promise.all([
         expectParsed('cosign', cosignSignArgs(loopback, signer), env),
         expectParsed('cosign', cosignSignArgs(remote, signer, { plainHttp: true }), env),
+        expectParsed('cosign', cosignAttestArgs(loopback, signer, files.pub, PredicateType.provenance), env),
+        expectParsed('cosign', cosignAttestArgs(remote, signer, files.pub, PredicateType.vsa, { plainHttp: true }), env),
       ]);
     });
   }
 });
 
-describe.concurrent('cosign verify (v3 and v2) accepts every policy', () => {
+describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept every policy', () => {
   const policies = (): Array<[string, Policy]> => [
     ['key', { kind: 'key', publicKeyPath: files.pub }],
     ['identity', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER }],
@@ -122,6 +133,8 @@ describe.concurrent('cosign verify (v3 and v2) accepts every policy', () => {
         await Promise.all([
           expectParsed(binary, cosignVerifyArgs(loopback, policy)),
           expectParsed(binary, cosignVerifyArgs(remote, policy, { plainHttp: true })),
+          expectParsed(binary, cosignVerifyAttestationArgs(loopback, policy, PredicateType.provenance, {}, binary === 'cosign' ? 'v3' : 'v2', files.pub)),
+          expectParsed(binary, cosignVerifyAttestationArgs(remote, policy, PredicateType.sbom, { plainHttp: true }, binary === 'cosign' ? 'v3' : 'v2')),
         ]);
       });
     }

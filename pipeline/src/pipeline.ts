@@ -23,6 +23,7 @@ import { packageChart, type PackagedChart } from './steps/package-chart.js';
 import { IMAGE_NAME, publishChart, publishImage } from './steps/publish-image.js';
 import { attestArtifacts } from './steps/attest.js';
 import { imageSbom } from './steps/sbom.js';
+import { SCAN_COMMAND_ENV, scanSbom } from './steps/scan.js';
 import { signArtifacts } from './steps/sign.js';
 import { verifyAttached } from './steps/verify-attestation.js';
 import { releaseAttestations } from './attestations.js';
@@ -148,6 +149,8 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const artifacts = signedArtifacts(published);
     await ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts));
     const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, published.image));
+    const scan = environment.env?.[SCAN_COMMAND_ENV] ?? process.env[SCAN_COMMAND_ENV];
+    if (scan) await ctx.progress.step('scan', () => scanSbom(ctx, scan, sbom.path));
     const { attestations, policyFile } = await releaseAttestations(s, published, sbom, signer.policy, startedOn);
     await ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations));
     await ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts));

@@ -9,7 +9,9 @@ import type { StepContext } from '../src/context.js';
 import { projectRoot } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { packageChart } from '../src/steps/package-chart.js';
-import { freePort, runCli, SHARED_CACHE, tempOut } from './fixtures.js';
+import { freePort, runCli, SHARED_CACHE, tempOut, testRegistry } from './fixtures.js';
+import { run } from '../src/exec.js';
+import { tool } from '../src/tools.js';
 
 const D = `sha256:${'1'.repeat(64)}`;
 
@@ -35,7 +37,7 @@ describe('usage errors (exit 2, before anything runs)', () => {
     [['--registry-password=hunter2'], /^pipeline: --registry-password is not accepted/],
     [['--certificate', 'c.pem'], /^pipeline: --certificate and --certificate-chain go together/],
     [['--frobnicate'], /^pipeline: Unknown option '--frobnicate'.*; see --help$/],
-    [['deploy'], /^pipeline: unknown command "deploy"; one of: release, build, test, image, chart-package, publish, sign, verify, registry$/],
+    [['deploy'], /^pipeline: unknown command "deploy"; one of: release, build, test, image, chart-package, publish, sign, verify, reproduce, registry$/],
     [['sign', 'ghcr.io/o/koa-service:1.0.0'], /^pipeline: the artifact to sign "ghcr\.io\/o\/koa-service:1\.0\.0" must be referenced by digest/],
     [['sign'], /^pipeline: sign needs at least one REPOSITORY@sha256:<64 hex> to sign$/],
     [['chart-package'], /^pipeline: chart-package needs --image REPOSITORY@sha256:<64 hex>/],
@@ -65,6 +67,25 @@ describe('environment errors (exit 1)', () => {
     expect(lastLine(r.stderr)).toBe(
       "pipeline: registry: missing tool: registry is not installed at /nonexistent/tools/registry; run 'npm run tools' (needs Go 1.25+) to install the pinned version",
     );
+  });
+
+  it('a vulnerability-scan hook that rejects the SBOM stops the release: nothing attested, nothing tagged', async () => {
+    const registry = await testRegistry('scan');
+    try {
+      // The hook is given the SBOM's path: this one fails exactly when that file is an SPDX document.
+      const hook = `node -e "process.exit(require('fs').readFileSync(process.argv[1], 'utf8').includes('SPDX-2.3') ? 3 : 0)"`;
+      const r = await runCli(['--registry', `${registry.address}/scan`, '--base-image', 'host', '--skip-tests'], {
+        PIPELINE_OUT_DIR: await mkdtemp(join(tmpdir(), 'out-')),
+        PIPELINE_CACHE_DIR: SHARED_CACHE,
+        PIPELINE_SCAN_COMMAND: hook,
+      });
+      expect(r.code).toBe(1);
+      expect(lastLine(r.stderr)).toMatch(/^pipeline: scan: PIPELINE_SCAN_COMMAND \(node -e .*\) rejected the SBOM: sh -c failed \(exit 3\)/);
+      const tags = (await run(tool('crane'), ['ls', `${registry.address}/scan/koa-service`])).stdout.trim().split('\n');
+      expect(tags.filter((t) => !t.endsWith('.sig'))).toEqual([]); // signed (that comes first), but not attested or tagged
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('an unreachable registry fails fast, before the build', async () => {

@@ -2,13 +2,18 @@
 // registries, and the compiled CLI run as a process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { cosignAttestArgs, type Policy, type PredicateType, type Signer } from '../../ci/src/core/cosign-args.js';
+import { parseDigestReference } from '../../ci/src/core/reference.js';
+import { run } from '../src/exec.js';
+import { verifiedStatements } from '../src/steps/verify-attestation.js';
+import { tool } from '../src/tools.js';
 
 /**
  * One cache for this test run, made by the global setup and removed after it (so the host base image
@@ -66,4 +71,24 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
+}
+
+/**
+ * Attaches to `to` the predicate of `from`'s verified attestation of `type` (edited if asked), signed
+ * by `signer` with the real cosign: crafted charts and images get a release's provenance this way.
+ */
+export async function attestLike(
+  from: string,
+  to: string,
+  type: PredicateType,
+  trust: { policy: Policy; signer: Signer; password?: string },
+  edit: (predicate: any) => unknown = (p) => p,
+): Promise<void> {
+  const [statement] = await verifiedStatements({ toolEnv: process.env, secrets: [] }, trust.policy, parseDigestReference(from), type);
+  const dir = await mkdtemp(join(tmpdir(), 'attest-like-'));
+  const file = join(dir, 'predicate.json');
+  await writeFile(file, JSON.stringify(edit(structuredClone(statement!.predicate))));
+  await run(tool('cosign'), cosignAttestArgs(parseDigestReference(to), trust.signer, file, type), {
+    env: { ...process.env, COSIGN_PASSWORD: trust.password ?? '' },
+  });
 }

@@ -72,6 +72,25 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     });
   }
 
+  for (const [binary, which] of [
+    ['cosign', 'v3'],
+    ['cosign-v2', 'v2'],
+  ] as const) {
+    it(`its provenance and SBOM verify with the stock ${binary}, as printed; the builder is the signing workflow`, async () => {
+      const v = which === 'v3' ? summary.verify : summary.verify.cosignV2!;
+      for (const command of [v.provenance!.image, v.provenance!.chart, v.sbom!]) {
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
+        const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
+        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+          subject: Array<{ digest: { sha256: string } }>;
+          predicate: { runDetails?: { builder: { id: string } } };
+        };
+        expect(`sha256:${statement.subject[0]!.digest.sha256}`).toBe(command.split('@').pop());
+        if (command !== v.sbom) expect(statement.predicate.runDetails!.builder.id).toBe(keyless().identity);
+      }
+    });
+  }
+
   it("the certificate carries Fulcio's GitHub Actions extensions, from the token's claims", async () => {
     const { stdout } = await run('sh', ['-c', summary.verify.image], { env: { ...process.env, PATH: await pathWith('cosign') } });
     const [first] = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ optional: Record<string, string> }>;

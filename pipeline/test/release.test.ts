@@ -1,18 +1,20 @@
 // The whole pipeline against a real registry with the real crane, helm and cosign (v3 and v2):
 // what it publishes, that it verifies, that it is reproducible, and that the image runs.
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProvenancePredicate, Statement } from '../../ci/src/core/provenance.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
-import type { OutPaths } from '../src/paths.js';
+import { projectRoot, type OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
 import { tool } from '../src/tools.js';
-import { freePort, readSummary, tempOut } from './fixtures.js';
+import { freePort, readSummary, runCli, tempOut } from './fixtures.js';
 import { runImage } from './run-image.js';
 
 let out: OutPaths;
@@ -40,6 +42,16 @@ afterAll(async () => {
   await served?.stop();
 });
 
+/** The in-toto statement of the last envelope cosign verify-attestation printed. */
+function decodeStatement(stdout: string | Buffer): Statement {
+  const line = String(stdout)
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop()!;
+  return JSON.parse(Buffer.from((JSON.parse(line) as { payload: string }).payload, 'base64').toString('utf8')) as Statement;
+}
+
 /** A PATH where `cosign` is the given major, so the summary's commands run unchanged. */
 async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
@@ -51,7 +63,8 @@ async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
 describe('a release from a fresh output folder', () => {
   it('ran every step, in order', () => {
     const steps = firstLog.filter((l) => l.startsWith('✔')).map((l) => l.split(' ')[1]);
-    expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'verify', 'tag']);
+    expect(steps).toEqual(['registry', 'build', 'test', 'base', 'image', 'chart', 'publish', 'publish', 'sign', 'sbom', 'attest', 'verify', 'verify', 'tag']);
+    expect(firstLog.find((l) => l.startsWith('✔ attest'))).toContain('3 of 3 attached');
     // Signing covers the index, its platform manifest and the chart.
     expect(firstLog.find((l) => l.startsWith('✔ sign'))).toContain('3 of 3 signed');
   });
@@ -85,6 +98,84 @@ describe('a release from a fresh output folder', () => {
       }
     });
   }
+
+  for (const binary of ['cosign', 'cosign-v2'] as const) {
+    it(`provenance (image, chart, under the release's Rego policy) and the SBOM verify with ${binary} using the printed commands unchanged`, async () => {
+      const PATH = await pathWithCosign(binary);
+      const commands = [first.verify.provenance!.image, first.verify.provenance!.chart, first.verify.sbom!];
+      for (const command of commands) {
+        expect(command.startsWith('cosign verify-attestation --type ')).toBe(true);
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH } });
+        const statement = decodeStatement(stdout);
+        expect(statement.subject.map((x) => `sha256:${x.digest.sha256}`)).toEqual([command.split('@').pop()]);
+      }
+    });
+  }
+
+  it('the provenance records the source, the commit, the base image, the lockfiles and the pinned tools', async () => {
+    const { stdout } = await run('sh', ['-c', first.verify.provenance!.chart], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
+    const st = decodeStatement(stdout) as Statement<ProvenancePredicate>;
+    expect(st.predicateType).toBe('https://slsa.dev/provenance/v1');
+    const def = st.predicate.buildDefinition;
+    expect(def.externalParameters.source).toEqual({ repository: first.source, revision: first.revision });
+    expect(def.externalParameters.version).toBe(first.version);
+    const deps = Object.fromEntries(def.resolvedDependencies.map((d) => [`${d.name} ${d.uri}`, d.digest]));
+    expect(deps[`base-image ${first.image.base}`]).toEqual({ sha256: first.image.base.split(':').pop() });
+    expect(deps[`image ${first.image.ref}`]).toEqual({ sha256: first.image.digest.slice(7) });
+    const lock = createHash('sha256')
+      .update(await readFile(join(projectRoot, 'app', 'package-lock.json')))
+      .digest('hex');
+    expect(deps['lockfile app/package-lock.json']).toEqual({ sha256: lock });
+    expect(Object.keys(deps)).toContain('syft pkg:golang/github.com/anchore/syft/cmd/syft@v1.57.1');
+    expect(st.predicate.runDetails.builder.id).toBe('urn:signed-release-pipeline:runner');
+  });
+
+  it('the SBOM lists the files of the image and the npm packages the bundle carries, with versions and licences', async () => {
+    const { stdout } = await run('sh', ['-c', first.verify.sbom!], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
+    const sbom = decodeStatement(stdout).predicate as {
+      packages: Array<{ name: string; versionInfo?: string; licenseDeclared?: string }>;
+      files: Array<{ fileName: string }>;
+    };
+    const koa = sbom.packages.find((p) => p.name === 'koa');
+    const lock = JSON.parse(await readFile(join(projectRoot, 'app', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+    expect(koa).toMatchObject({ versionInfo: lock.packages['node_modules/koa']!.version, licenseDeclared: 'MIT' });
+    expect(sbom.packages.find((p) => p.name === 'pino')?.licenseDeclared).toBe('MIT');
+    // Dev-only packages are not in the image, so not in its SBOM.
+    expect(sbom.packages.find((p) => p.name === 'esbuild' || p.name === 'typescript')).toBeUndefined();
+    const files = sbom.files.map((f) => f.fileName);
+    expect(files).toEqual(expect.arrayContaining(['app/dist/main.js', 'app/dist/package-lock.json', 'etc/passwd']));
+    expect(files.some((f) => /(^|\/)node$/.test(f))).toBe(true);
+  });
+
+  it('npm run verify shows the attestations; --attest signs a verification summary both majors read', async () => {
+    const pub = first.signing.kind === 'key' ? first.signing.publicKey : '';
+    const r = await runCli(['verify', first.chart.ref, '--key', pub, '--attest', '--attest-key', pub.replace(/\.pub$/, '.key')], { COSIGN_PASSWORD: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`✔ provenance: ${first.source}@${first.revision.slice(0, 12)}`));
+    expect(r.stdout).toMatch(/✔ SBOM \(SPDX\): \d+ packages/);
+    expect(r.stdout).toContain(`verification summary (PASSED) signed onto ${first.image.ref}`);
+    for (const binary of ['cosign', 'cosign-v2'] as const) {
+      for (const target of [first.chart.ref, first.image.ref]) {
+        const { stdout } = await run(tool(binary), [
+          'verify-attestation',
+          '--type',
+          'https://slsa.dev/verification_summary/v1',
+          '--key',
+          pub,
+          '--insecure-ignore-tlog',
+          target,
+        ]);
+        const vsa = decodeStatement(stdout).predicate as {
+          verificationResult: string;
+          resourceUri: string;
+          inputAttestations: unknown[];
+          verifier: { id: string };
+        };
+        expect(vsa).toMatchObject({ verificationResult: 'PASSED', resourceUri: target, verifier: { id: 'urn:signed-release-pipeline:verify' } });
+        expect(vsa.inputAttestations.length).toBe(1);
+      }
+    }
+  });
 
   it('the chart pulls by digest, lints, and deploys exactly the image built', async () => {
     const dest = await mkdtemp(join(tmpdir(), 'pulled-'));
@@ -153,8 +244,9 @@ describe('a rerun of the same commit', () => {
     expect(second.chart.digest).toBe(first.chart.digest);
   });
 
-  it('does not sign again what already verifies', () => {
+  it('does not sign or attest again what already verifies', () => {
     expect(log.find((l) => l.startsWith('✔ sign'))).toContain('cached: all 3 already signed');
+    expect(log.find((l) => l.startsWith('✔ attest'))).toContain('cached: all 3 already attached');
   });
 
   it('the signature manifest holds one signature per artifact', async () => {
@@ -170,7 +262,9 @@ describe('a rerun of the same commit', () => {
   });
 
   it("writes its own release.json, equal to the first run's", async () => {
-    const again = JSON.parse(await readFile(join(rerunRoot, 'release.json'), 'utf8')) as ReleaseSummary;
+    // The same but for where it is written (the release's Rego policy lives in its output folder).
+    const again = JSON.parse((await readFile(join(rerunRoot, 'release.json'), 'utf8')).replaceAll(rerunRoot, out.root)) as ReleaseSummary;
+    second = JSON.parse(JSON.stringify(second).replaceAll(rerunRoot, out.root)) as ReleaseSummary;
     expect(again).toEqual(second);
     expect(again).toEqual(first);
   });

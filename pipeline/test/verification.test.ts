@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
-import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
+import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, PredicateType, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
 import { parseDigestReference } from '../../ci/src/core/reference.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
@@ -17,7 +17,7 @@ import { Progress } from '../src/progress.js';
 import { cosignVerify } from '../src/steps/verify.js';
 import { tool } from '../src/tools.js';
 import { verifyRelease } from '../src/verify-release.js';
-import { runCli, tempOut, testRegistry } from './fixtures.js';
+import { attestLike, runCli, tempOut, testRegistry } from './fixtures.js';
 
 const IDENTITY = 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/main';
 const ctx = { toolEnv: process.env, secrets: [] };
@@ -36,6 +36,12 @@ const crane = (...args: string[]) => run(tool('crane'), args);
 const ref = (s: string) => parseDigestReference(s);
 const sign = (target: string, signer: Signer, password = '') =>
   run(tool('cosign'), cosignSignArgs(ref(target), signer), { env: { ...process.env, COSIGN_PASSWORD: password } });
+const releaseKey = (): Signer => ({ kind: 'key', keyPath: keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath.replace(/\.pub$/, '.key') : '' });
+/** A crafted chart signed by the release key, with the keyed release's own chart provenance. */
+async function signAsRelease(chart: string): Promise<void> {
+  await sign(chart, releaseKey());
+  await attestLike(keyed.chart.ref, chart, PredicateType.provenance, { policy: keyPolicy, signer: releaseKey() });
+}
 
 async function certificateSigner(label: string, notBefore?: Date, notAfter?: Date): Promise<Signer> {
   const issued = await issueSigningCertificate(ca, {
@@ -138,8 +144,10 @@ describe('a good release verifies from its chart alone', () => {
   it('key-signed: chart and every image it deploys', async () => {
     const v = await verifyRelease(ref(keyed.chart.ref), keyPolicy, ctx);
     expect(v.verified).toBe(true);
-    expect(v.chart).toEqual({ ref: keyed.chart.ref, verified: true, signer: `key ${keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : ''}` });
+    const provenance = { repository: keyed.source, revision: keyed.revision, builder: 'urn:signed-release-pipeline:runner', dirty: expect.any(Boolean) };
+    expect(v.chart).toEqual({ ref: keyed.chart.ref, verified: true, signer: `key ${keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : ''}`, provenance });
     expect(v.images.map((i) => i.ref)).toEqual([keyed.image.ref]);
+    expect(v.images[0]).toMatchObject({ provenance, sbom: { format: 'spdx', packages: keyed.attestations!.sbom.packages } });
     expect(v.images[0]!.usedBy).toEqual(['Deployment/release-koa-service: container app', 'Pod/release-koa-service-test: container check']);
   });
 
@@ -294,7 +302,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     const unsigned = `${registry.address}/unsigned2/koa-service`;
     await crane('copy', keyed.image.ref, `${unsigned}@${keyed.image.digest}`);
     const chart = await pushCustomChart('evil', { repository: unsigned, digest: keyed.image.digest });
-    await sign(chart, { kind: 'key', keyPath: keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath.replace(/\.pub$/, '.key') : '' });
+    await signAsRelease(chart);
     const r = await runCli(['verify', chart, '--key', keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : '']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✔ signed by key'); // the chart itself is fine
@@ -307,7 +315,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('11. a signed chart that points at an image by tag', async () => {
     const tagged = `${keyed.image.repository}:${keyed.version}`;
     const chart = await pushCustomChart('tagged', { rawImage: tagged });
-    await sign(chart, { kind: 'key', keyPath: keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath.replace(/\.pub$/, '.key') : '' });
+    await signAsRelease(chart);
     const v = await verifyRelease(ref(chart), keyPolicy, ctx);
     expect(v.chart.verified).toBe(true);
     const bad = v.images.find((i) => i.ref === tagged);
@@ -317,5 +325,116 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
 
   it('rejected all 11', () => {
     expect(rejected).toHaveLength(11);
+  });
+});
+
+describe('attestations: each missing or wrong one is rejected with a clear reason', () => {
+  const pub = () => (keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : '');
+  const reasons: string[] = [];
+
+  /** The keyed release's image, copied under NAME, signed by the release key; then `attest` runs on it. */
+  async function craftedImage(name: string, attest: (image: string) => Promise<void>): Promise<string> {
+    const image = `${registry.address}/${name}/koa-service@${keyed.image.digest}`;
+    await crane('copy', keyed.image.ref, image);
+    await sign(image, releaseKey());
+    await sign(`${registry.address}/${name}/koa-service@${keyed.image.manifests[0]!.digest}`, releaseKey());
+    await attest(image);
+    return image;
+  }
+  const provenanceOf = (image: string, edit?: (p: any) => unknown, signer: Signer = releaseKey()) =>
+    attestLike(keyed.image.ref, image, PredicateType.provenance, { policy: keyPolicy, signer }, edit);
+  const sbomOf = (image: string) => attestLike(keyed.image.ref, image, PredicateType.sbom, { policy: keyPolicy, signer: releaseKey() });
+
+  async function expectImageRejected(name: string, image: string, reason: RegExp): Promise<void> {
+    const chart = await pushCustomChart(`${name}-chart`, { repository: image.split('@')[0]!, digest: keyed.image.digest });
+    await signAsRelease(chart);
+    const r = await runCli(['verify', chart, '--key', pub()]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toMatch(reason);
+    expect(r.stdout).toContain('NOT VERIFIED');
+    reasons.push(name);
+  }
+
+  it('an image with no provenance', async () => {
+    const image = await craftedImage('no-provenance', sbomOf);
+    await expectImageRejected(
+      'no-provenance',
+      image,
+      /signed, but no valid SLSA provenance: none of the attestations matched the predicate type: slsaprovenance1/,
+    );
+  });
+
+  it('an image whose only provenance is about another digest (a valid attestation copied over)', async () => {
+    const image = await craftedImage('other-digest', sbomOf);
+    // The base image's digest stands in for "another artifact": give it a provenance, then copy its .att over.
+    const other = `${registry.address}/other-digest/koa-service@${keyed.image.manifests[0]!.digest}`;
+    await provenanceOf(other);
+    const otherTag = `${registry.address}/other-digest/koa-service:${keyed.image.manifests[0]!.digest.replace(':', '-')}.att`;
+    const thisTag = `${registry.address}/other-digest/koa-service:${keyed.image.digest.replace(':', '-')}.att`;
+    await crane('copy', otherTag, thisTag);
+    await expectImageRejected('other-digest', image, /no valid SLSA provenance: no matching attestations: no matching subject digest found/);
+  });
+
+  it('an image built from another revision, or from another repository', async () => {
+    const revision = await craftedImage('other-revision', async (image) => {
+      await sbomOf(image);
+      await provenanceOf(image, (p) => ({
+        ...p,
+        buildDefinition: {
+          ...p.buildDefinition,
+          externalParameters: { ...p.buildDefinition.externalParameters, source: { repository: keyed.source, revision: 'f'.repeat(40) } },
+        },
+      }));
+    });
+    await expectImageRejected('other-revision', revision, /its provenance names .*@ffffffffffff, not the chart's source/);
+    const repository = await craftedImage('other-repository', async (image) => {
+      await sbomOf(image);
+      await provenanceOf(image, (p) => ({
+        ...p,
+        buildDefinition: {
+          ...p.buildDefinition,
+          externalParameters: { ...p.buildDefinition.externalParameters, source: { repository: 'https://github.com/evil/fork', revision: keyed.revision } },
+        },
+      }));
+    });
+    await expectImageRejected('other-repository', repository, /its provenance names https:\/\/github\.com\/evil\/fork@/);
+  });
+
+  it('an image whose provenance is signed by another key', async () => {
+    const otherSigner: Signer = { kind: 'key', keyPath: otherKey.replace(/\.pub$/, '.key') };
+    const image = await craftedImage('other-key-provenance', async (i) => {
+      await sbomOf(i);
+      await provenanceOf(i, undefined, otherSigner);
+    });
+    // Only the SBOM is signed by the release key: cosign sees no provenance it can accept.
+    await expectImageRejected('other-key-provenance', image, /no valid SLSA provenance: none of the attestations matched the predicate type: slsaprovenance1/);
+  });
+
+  it('an image with provenance but no SBOM', async () => {
+    const image = await craftedImage('no-sbom', (i) => provenanceOf(i));
+    await expectImageRejected('no-sbom', image, /signed, but no valid SBOM: none of the attestations matched the predicate type: spdxjson/);
+  });
+
+  it('a signed chart with no provenance', async () => {
+    const chart = await pushCustomChart('no-chart-provenance', { repository: keyed.image.repository, digest: keyed.image.digest });
+    await sign(chart, releaseKey());
+    const r = await runCli(['verify', chart, '--key', pub()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^verify: chart .*: signed, but no valid SLSA provenance/);
+    reasons.push('no-chart-provenance');
+  });
+
+  it("the stock cosign with the release's Rego policy rejects a provenance from another revision, v3 and v2", async () => {
+    const image = `${registry.address}/other-revision/koa-service@${keyed.image.digest}`;
+    const policy = keyed.attestations!.provenancePolicy;
+    for (const binary of ['cosign', 'cosign-v2'] as const) {
+      const args = ['verify-attestation', '--type', 'slsaprovenance1', '--policy', policy, '--key', pub(), '--insecure-ignore-tlog'];
+      await expect(run(tool(binary), [...args, image])).rejects.toThrow(/validation errors? occurred|expression value, false, is not true/);
+      await run(tool(binary), [...args, keyed.image.ref]);
+    }
+  });
+
+  it('rejected all 7', () => {
+    expect(reasons).toHaveLength(7);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosignSignArgs } from '../../ci/src/core/cosign-args.js';
+import { cosignSignArgs, PredicateType } from '../../ci/src/core/cosign-args.js';
 import { parseDigestReference } from '../../ci/src/core/reference.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
@@ -17,7 +17,7 @@ import { runPipeline } from '../src/pipeline.js';
 import { Progress } from '../src/progress.js';
 import { tool } from '../src/tools.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { runCli, tempOut, testRegistry } from './fixtures.js';
+import { attestLike, runCli, tempOut, testRegistry } from './fixtures.js';
 
 let registry: Awaited<ReturnType<typeof testRegistry>>;
 let release: ReleaseSummary;
@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => registry?.stop());
 
-/** A signed chart whose one template is `manifest` (with IMAGE replaced), pushed and signed by the release key. */
+/** A signed chart whose one template is `manifest` (with IMAGE replaced), pushed, signed and attested by the release key. */
 async function signedChart(name: string, manifest: string, image: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `attack-${name}-`));
   const chart = join(dir, name);
@@ -56,6 +56,8 @@ async function signedChart(name: string, manifest: string, image: string): Promi
   const digest = `${stdout}\n${stderr}`.match(/^Digest:\s+(sha256:[a-f0-9]{64})\s*$/m)![1]!;
   const ref = `${registry.address}/attacks/${name}@${digest}`;
   await run(tool('cosign'), cosignSignArgs(parseDigestReference(ref), { kind: 'key', keyPath: key }), { env: { ...process.env, COSIGN_PASSWORD: '' } });
+  // The release's own chart provenance, so that only the images it deploys are in question.
+  await attestLike(release.chart.ref, ref, PredicateType.provenance, { policy: { kind: 'key', publicKeyPath: pub }, signer: { kind: 'key', keyPath: key } });
   return ref;
 }
 

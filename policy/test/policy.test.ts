@@ -5,13 +5,18 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GITHUB_ACTIONS_ISSUER } from '../../ci/src/core/cosign-args.js';
 import { releaseIdentity, releaseIdentityRegexp, RELEASE_BRANCH, RELEASE_TAG_GLOB, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
 import { run } from '../../pipeline/src/exec.js';
 import { validateAgainstCrd } from './crd-validate.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
+import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { runPipeline } from '../../pipeline/src/pipeline.js';
+import { Progress } from '../../pipeline/src/progress.js';
+import { tool } from '../../pipeline/src/tools.js';
+import { tempOut, testRegistry } from '../../pipeline/test/fixtures.js';
 
 const policyDir = fileURLToPath(new URL('..', import.meta.url));
 const kyverno = join(policyDir, 'kyverno', 'verify-images.yaml');
@@ -105,5 +110,82 @@ describe('the trust rule and the release workflow agree', () => {
     }
     expect(releaseIdentity('OWNER/REPO', '1.2.3')).toMatch(re);
     expect(releaseIdentity('OWNER/REPO', '0.1.0-dev.3.gabc')).toMatch(re);
+  });
+});
+
+describe('the provenance the admission policies require, against a real release', () => {
+  let registry: Awaited<ReturnType<typeof testRegistry>>;
+  let release: ReleaseSummary;
+  let pub: string;
+  const cue = async () => (parse(await readFile(cip, 'utf8')) as any).spec.authorities[0].attestations[0].policy.data as string;
+
+  beforeAll(async () => {
+    registry = await testRegistry('policy');
+    const out = await tempOut('policy');
+    const git = { revision: 'a'.repeat(40), commitTime: 1_700_000_000, commitCount: 7 };
+    release = (
+      await runPipeline(
+        { registry: `${registry.address}/p`, baseImage: 'host', skipTests: true, json: false, help: false, sourceUrl: 'https://github.com/OWNER/REPO', git },
+        { out, progress: new Progress(() => undefined) },
+      )
+    ).summary;
+    pub = join(out.keys, 'cosign.pub');
+  }, 300_000);
+
+  afterAll(async () => registry?.stop());
+
+  /** The stock cosign (v3 or v2) evaluating a CUE policy file against the image's provenance. */
+  const check = async (binary: 'cosign' | 'cosign-v2', policy: string) => {
+    const file = join(await mkdtemp(join(tmpdir(), 'cue-')), 'policy.cue');
+    await writeFile(file, policy);
+    return run(tool(binary), [
+      'verify-attestation',
+      '--type',
+      'slsaprovenance1',
+      '--policy',
+      file,
+      '--key',
+      pub,
+      '--insecure-ignore-tlog',
+      release.image.ref,
+    ]).then(
+      () => 'admitted',
+      (err: Error) => err.message,
+    );
+  };
+
+  for (const binary of ['cosign', 'cosign-v2'] as const) {
+    it(`the ClusterImagePolicy's CUE admits it (${binary}), and not a provenance from another repository or a dirty tree`, async () => {
+      expect(await check(binary, await cue())).toBe('admitted');
+      expect(await check(binary, (await cue()).replace('OWNER/REPO', 'evil/fork'))).toMatch(/validation errors? occurred|conflicting values/);
+      expect(await check(binary, (await cue()).replace('dirty: false', 'dirty: true'))).toMatch(/validation errors? occurred|conflicting values/);
+    });
+  }
+
+  it("the Kyverno rule's conditions name fields the provenance has, with the values it has", async () => {
+    const { stdout } = await run(tool('cosign'), [
+      'verify-attestation',
+      '--type',
+      'slsaprovenance1',
+      '--key',
+      pub,
+      '--insecure-ignore-tlog',
+      release.image.ref,
+    ]);
+    const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
+    const predicate = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicate;
+    const p = parse(await readFile(kyverno, 'utf8')) as any;
+    const attestation = p.spec.rules[0].verifyImages[0].attestations[0];
+    expect(attestation.type).toBe('https://slsa.dev/provenance/v1');
+    expect(attestation.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER });
+    const conditions = attestation.conditions[0].all as Array<{ key: string; operator: string; value: unknown }>;
+    expect(conditions.length).toBe(3);
+    for (const c of conditions) {
+      // Kyverno's "{{ a.b.c }}" is a JMESPath over the predicate; these are plain field paths.
+      const path = c.key.match(/^\{\{ ([\w.]+) \}\}$/)![1]!;
+      const value = path.split('.').reduce((o: any, k) => o?.[k], predicate);
+      expect(c.operator).toBe('Equals');
+      expect(value, path).toEqual(c.value);
+    }
   });
 });

@@ -62,7 +62,7 @@ function registryFlags(ref: DigestReference, access: RegistryAccess): string[] {
 const LEGACY_FORMAT = ['--new-bundle-format=false', '--use-signing-config=false'];
 
 /** How the signer is named to `cosign sign` and `cosign attest` (v3). */
-function signerFlags(signer: Signer): string[] {
+function signerFlags(signer: Signer, timestamps = true): string[] {
   switch (signer.kind) {
     case 'key':
       return ['--key', signer.keyPath, '--tlog-upload=false'];
@@ -74,7 +74,7 @@ function signerFlags(signer: Signer): string[] {
         signer.certificatePath,
         '--certificate-chain',
         signer.chainPath,
-        ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
+        ...(signer.timestampUrl && timestamps ? ['--timestamp-server-url', signer.timestampUrl] : []),
         '--tlog-upload=false',
       ];
     case 'keyless':
@@ -82,7 +82,7 @@ function signerFlags(signer: Signer): string[] {
         ...(signer.identityTokenPath ? ['--identity-token', signer.identityTokenPath] : []),
         ...(signer.fulcioUrl ? ['--fulcio-url', signer.fulcioUrl] : []),
         ...(signer.rekorUrl ? ['--rekor-url', signer.rekorUrl] : []),
-        ...(signer.timestampUrl ? ['--timestamp-server-url', signer.timestampUrl] : []),
+        ...(signer.timestampUrl && timestamps ? ['--timestamp-server-url', signer.timestampUrl] : []),
         ...(signer.noTlog ? ['--tlog-upload=false'] : []),
       ];
   }
@@ -108,6 +108,12 @@ export type PredicateType = (typeof PredicateType)[keyof typeof PredicateType];
  * `cosign attest` for cosign v3, by digest only: the predicate wrapped in an in-toto statement whose
  * subject is `ref`, signed as a DSSE envelope and stored in the legacy `.att` format, which cosign
  * v2 and v3 both read (the v3 bundle format is invisible to v2).
+ *
+ * Without an RFC 3161 timestamp: cosign v3.1.3 stamps a legacy attestation over other bytes than its
+ * verifiers check (v3: "expected at least one verified timestamp" with --use-signed-timestamps; v2:
+ * "hashed messages don't match" whenever one is present; found here against the real TSA). Keyless
+ * attestations are dated by the transparency log in Actions; with a Sigstore of one's own and no
+ * log, they verify while the signing certificate is valid. Signatures keep their timestamps.
  */
 export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicatePath: string, type: PredicateType, access: RegistryAccess = {}): string[] {
   return [
@@ -115,7 +121,7 @@ export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicate
     '--yes',
     ...LEGACY_FORMAT,
     ...registryFlags(ref, access),
-    ...signerFlags(signer),
+    ...signerFlags(signer, false),
     '--type',
     type,
     '--predicate',
@@ -125,7 +131,7 @@ export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicate
 }
 
 /** Who may have signed, as `cosign verify` and `verify-attestation` take it (the trust material per major). */
-function policyFlags(policy: Policy, major: CosignMajor): string[] {
+function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): string[] {
   if (policy.kind === 'key') return ['--key', policy.publicKeyPath, '--insecure-ignore-tlog'];
   if (!policy.identity === !policy.identityRegexp) {
     throw new Error('give exactly one of --certificate-identity and --certificate-identity-regexp');
@@ -136,7 +142,7 @@ function policyFlags(policy: Policy, major: CosignMajor): string[] {
       : [
           ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
           ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
-          ...(policy.timestampChainPath ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
+          ...(policy.timestampChainPath && timestamps ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
         ];
   return [
     ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
@@ -145,7 +151,7 @@ function policyFlags(policy: Policy, major: CosignMajor): string[] {
     ...trust,
     // A timestamp authority in the trust material: verify its RFC 3161 timestamps, so a signature
     // stays verifiable after its short-lived certificate expires (cosign checks them only if asked).
-    ...(policy.trustedRootPath || policy.timestampChainPath ? ['--use-signed-timestamps'] : []),
+    ...((policy.trustedRootPath || policy.timestampChainPath) && timestamps ? ['--use-signed-timestamps'] : []),
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
   ];
 }
@@ -161,6 +167,7 @@ export function cosignVerifyArgs(ref: DigestReference, policy: Policy, access: R
 /**
  * `cosign verify-attestation --type T`, by digest only, optionally with a Rego or CUE policy file
  * that cosign evaluates against each statement. Prints one DSSE envelope (JSON) per line.
+ * Attestations carry no signed timestamp (see cosignAttestArgs), so none is asked for.
  */
 export function cosignVerifyAttestationArgs(
   ref: DigestReference,
@@ -176,7 +183,7 @@ export function cosignVerifyAttestationArgs(
     type,
     ...(policyFile ? ['--policy', policyFile] : []),
     ...registryFlags(ref, access),
-    ...policyFlags(policy, major),
+    ...policyFlags(policy, major, false),
     formatDigestReference(ref),
   ];
 }

@@ -1,0 +1,133 @@
+// The attestations' pure parts: the SLSA provenance a release records and how it is read back, the
+// Rego policy cosign evaluates, the verification summary, and the bundle's own lockfile.
+import { describe, expect, it } from 'vitest';
+import { bundledLock, packageKey } from '../../app/bundled-lock.mjs';
+import { provenanceRego } from '../src/core/attestation-policy.js';
+import { BUILD_TYPE, coversDigest, parseToolsLock, provenanceFacts, provenancePredicate, SLSA_PROVENANCE_V1, type Statement } from '../src/core/provenance.js';
+import { parseDigestReference } from '../src/core/reference.js';
+import { verificationSummary } from '../src/core/vsa.js';
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const base = parseDigestReference(`127.0.0.1:5000/base/node-host@${D('b')}`);
+const image = parseDigestReference(`127.0.0.1:5000/koa-service@${D('c')}`);
+const revision = '1'.repeat(40);
+
+const predicate = (extra: Partial<Parameters<typeof provenancePredicate>[0]> = {}) =>
+  provenancePredicate({
+    parameters: { source: { repository: 'https://github.com/acme/koa', revision }, commit: { time: 1, count: 2 }, version: '0.1.0-dev.2.g111111111111' },
+    builderId: 'urn:signed-release-pipeline:runner',
+    runner: 'host',
+    dirty: false,
+    platforms: ['linux/amd64'],
+    base,
+    lockfiles: { 'package-lock.json': 'e'.repeat(64), 'app/package-lock.json': 'f'.repeat(64) },
+    tools: parseToolsLock(
+      '# c\ncosign github.com/sigstore/cosign/v3/cmd/cosign v3.1.3 runtime\nactionlint github.com/rhysd/actionlint/cmd/actionlint v1.7.12 test\n',
+    ),
+    node: 'v20.20.2',
+    startedOn: '2026-01-01T00:00:00Z',
+    finishedOn: '2026-01-01T00:00:10Z',
+    ...extra,
+  });
+const statement = (p: unknown, digest = D('c')): Statement => ({
+  _type: 'https://in-toto.io/Statement/v0.1',
+  predicateType: SLSA_PROVENANCE_V1,
+  subject: [{ digest: { sha256: digest.slice(7) } }],
+  predicate: p,
+});
+
+describe('SLSA provenance', () => {
+  it('records the source, the base by digest, the lockfiles (sorted) and only the runtime tools', () => {
+    const p = predicate({ image });
+    expect(p.buildDefinition.buildType).toBe(BUILD_TYPE);
+    expect(p.buildDefinition.resolvedDependencies.map((d) => `${d.name} ${d.uri}`)).toEqual([
+      `source git+https://github.com/acme/koa@${revision}`,
+      `base-image 127.0.0.1:5000/base/node-host@${D('b')}`,
+      `image 127.0.0.1:5000/koa-service@${D('c')}`,
+      'lockfile app/package-lock.json',
+      'lockfile package-lock.json',
+      'cosign pkg:golang/github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3',
+    ]);
+    expect(p.buildDefinition.resolvedDependencies[1]!.digest).toEqual({ sha256: 'b'.repeat(64) });
+  });
+
+  it('reads back strictly: the facts, or an error naming what is missing', () => {
+    const facts = provenanceFacts(statement(predicate({ image })));
+    expect(facts.parameters.source.revision).toBe(revision);
+    expect(facts.base).toEqual(base);
+    expect(facts.image).toEqual(image);
+    expect(() => provenanceFacts({ ...statement(predicate()), predicateType: 'https://slsa.dev/provenance/v0.2' })).toThrow(/not SLSA provenance v1/);
+    const other = predicate();
+    other.buildDefinition.buildType = 'https://example.invalid/other';
+    expect(() => provenanceFacts(statement(other))).toThrow(/is not this pipeline's/);
+    const short = predicate();
+    short.buildDefinition.externalParameters.source.revision = 'abc';
+    expect(() => provenanceFacts(statement(short))).toThrow(/does not record the source repository, revision/);
+    const noBase = predicate();
+    noBase.buildDefinition.resolvedDependencies = noBase.buildDefinition.resolvedDependencies.filter((d) => d.name !== 'base-image');
+    expect(() => provenanceFacts(statement(noBase))).toThrow(/does not record the base image/);
+  });
+
+  it('a statement covers only the digests in its subject', () => {
+    expect(coversDigest(statement(predicate()), D('c'))).toBe(true);
+    expect(coversDigest(statement(predicate()), D('d'))).toBe(false);
+  });
+
+  it('tools.lock lines must have a module and a version', () => {
+    expect(() => parseToolsLock('cosign github.com/sigstore/cosign\n')).toThrow(/is not "name module version scope"/);
+  });
+});
+
+describe('the Rego policy cosign evaluates', () => {
+  it('names the build type, repository, revision and the release digests, as string literals', () => {
+    const rego = provenanceRego({ repository: 'https://github.com/acme/koa"} allow { true', revision, subjects: [D('c'), D('a'), D('c')] });
+    expect(rego).toContain('package signature');
+    expect(rego).toContain(`input.predicate.buildDefinition.buildType == "${BUILD_TYPE}"`);
+    // A quote in a value stays inside its string: no rule can be smuggled in.
+    expect(rego).toContain('== "https://github.com/acme/koa\\"} allow { true"');
+    expect(rego).toContain(`subjects := {"${'a'.repeat(64)}", "${'c'.repeat(64)}"}`);
+  });
+});
+
+describe('the verification summary', () => {
+  it('PASSED names the level; FAILED claims none', () => {
+    const input = {
+      resourceUri: `127.0.0.1:5000/koa-service@${D('c')}`,
+      policy: { uri: 'urn:p', sha256: 'a'.repeat(64) },
+      inputAttestations: [{ uri: 'x', sha256: 'b'.repeat(64) }],
+      buildLevel: 2 as const,
+      timeVerified: '2026-01-01T00:00:00Z',
+      verifierVersion: '0.1.0',
+    };
+    expect(verificationSummary({ ...input, passed: true })).toMatchObject({
+      verificationResult: 'PASSED',
+      verifiedLevels: ['SLSA_BUILD_LEVEL_2'],
+      slsaVersion: '1.0',
+    });
+    expect(verificationSummary({ ...input, passed: false })).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+  });
+});
+
+describe("the bundle's lockfile", () => {
+  it('maps each bundled file to its package, nested and scoped ones too', () => {
+    expect(packageKey('node_modules/koa/lib/application.js')).toBe('node_modules/koa');
+    expect(packageKey('node_modules/@koa/router/dist/index.js')).toBe('node_modules/@koa/router');
+    expect(packageKey('node_modules/a/node_modules/@s/b/x.js')).toBe('node_modules/a/node_modules/@s/b');
+    expect(packageKey('../node_modules/has-flag/index.js')).toBe('node_modules/has-flag');
+    expect(packageKey('src/main.ts')).toBeUndefined();
+  });
+
+  it('keeps the root and the bundled packages, and fails on one the lockfile does not list', () => {
+    const lock = {
+      name: 'x',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      packages: { '': { name: 'x' }, 'node_modules/koa': { version: '3.0.0', license: 'MIT' }, 'node_modules/vitest': { dev: true } },
+    };
+    expect(bundledLock(lock, ['src/a.ts', 'node_modules/koa/lib/a.js', 'node_modules/koa/lib/b.js']).packages).toEqual({
+      '': { name: 'x' },
+      'node_modules/koa': { version: '3.0.0', license: 'MIT' },
+    });
+    expect(() => bundledLock(lock, ['node_modules/left-pad/index.js'])).toThrow(/which package-lock.json does not list/);
+  });
+});
