@@ -1,9 +1,9 @@
 // Compiles the pipeline's command line (pipeline/src/cli.ts and everything it imports, the shared
-// core in ci/src/core included) into one JavaScript file, pipeline/dist/cli.mjs: what `npm run
+// core in ci/src/core included) into pipeline/dist/cli.mjs and the chunks it loads: what `npm run
 // pipeline` runs on a host and what the Dagger module runs in its toolbox container. Skipped when
 // the sources hash the same as for the file already there.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -36,9 +36,14 @@ if ((await readFile(stamp, 'utf8').catch(() => '')) === key && (await readFile(o
   process.exit(0);
 }
 
+// Code split: each command's modules are a chunk loaded when it runs (see main() in cli.ts).
+for (const old of await readdir(dirname(outfile)).catch(() => [])) if (old.startsWith('chunk-')) await rm(join(dirname(outfile), old));
 await build({
-  entryPoints: [join(root, 'pipeline', 'src', 'cli.ts')],
-  outfile,
+  entryPoints: { cli: join(root, 'pipeline', 'src', 'cli.ts') },
+  outdir: dirname(outfile),
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,6 +1,10 @@
-// Test helpers: the real server in-process on an ephemeral port, or the real entry point as a child
+// Test helpers: the real server in-process on an ephemeral port, or the shipped bundle as a child
 // process, with its structured log lines captured.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
@@ -36,9 +40,25 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-/** Starts src/main.ts as its own process (through tsx) and waits for its "listening" line. */
+let bundle: Promise<string> | undefined;
+
+/**
+ * The service as it ships: the bundle the pipeline's build step made (APP_DIST, so the release tests
+ * exactly what goes into the image), or, run on their own, one built here once per test file.
+ */
+export function serviceEntryPoint(): Promise<string> {
+  const dist = process.env.APP_DIST;
+  if (dist) return Promise.resolve(join(dist, 'main.js'));
+  bundle ??= mkdtemp(join(tmpdir(), 'app-dist-')).then(async (dir) => {
+    await promisify(execFile)(process.execPath, ['build.mjs', dir], { cwd: appDir });
+    return join(dir, 'main.js');
+  });
+  return bundle;
+}
+
+/** Starts the shipped entry point as its own process and waits for its "listening" line. */
 export async function spawnService(env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [await serviceEntryPoint()], {
     cwd: appDir,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,17 +1,17 @@
-// The real entry point as its own process: start-up validation, signals, draining, robustness.
+// The shipped bundle as its own process: start-up validation, signals, draining, robustness.
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { spawnService } from './helpers.js';
+import { serviceEntryPoint, spawnService } from './helpers.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
 describe('start-up', () => {
-  it('stops with one clear line naming a bad variable, exit 2', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  it('stops with one clear line naming a bad variable, exit 2', async () => {
+    const r = spawnSync(process.execPath, [await serviceEntryPoint()], {
       cwd: appDir,
       env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
       encoding: 'utf8',
@@ -22,7 +22,7 @@ describe('start-up', () => {
   });
 });
 
-describe('graceful shutdown', () => {
+describe.concurrent('graceful shutdown', () => {
   it('fails readiness, refuses new connections, finishes an in-flight request, exits 0', async () => {
     const svc = await spawnService({ SHUTDOWN_TIMEOUT_MS: '5000' });
     const { port } = new URL(svc.url);
@@ -97,7 +97,7 @@ describe('graceful shutdown', () => {
   });
 });
 
-describe('robustness', () => {
+describe.concurrent('robustness', () => {
   it('survives a flood of malformed requests', async () => {
     const svc = await spawnService();
     const { port } = new URL(svc.url);

@@ -73,7 +73,7 @@ export interface ImageBuild {
 export async function buildImage(s: Session, options: PipelineOptions): Promise<ImageBuild> {
   const { ctx, git } = s;
   const dist = await ctx.progress.step('build', () => buildApp(ctx));
-  if (!options.skipTests) await ctx.progress.step('test', () => testApp(ctx));
+  if (!options.skipTests) await ctx.progress.step('test', () => testApp(ctx, dist));
   const base = await ctx.progress.step('base image', () => resolveBaseImage(ctx, baseChoice(options, s)));
   const image = await ctx.progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
   return { base, image };

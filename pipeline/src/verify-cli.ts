@@ -4,7 +4,6 @@ import { firstFailure, formatVerdict } from '../../ci/src/core/verification-repo
 import { onCleanup } from './cleanup.js';
 import { registryCredentials } from './credentials.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
-import { attestVerdict } from './verify-attest.js';
 import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
 
@@ -33,6 +32,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     if (options.attestKey) {
       const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
       const ctx = { toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp: options.plainHttp } };
+      const { attestVerdict } = await import('./verify-attest.js');
       attested = await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION);
     }
   } finally {

@@ -7,11 +7,15 @@ import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { APP_BUILD_INPUTS } from './build-app.js';
 
-export async function testApp(ctx: StepContext): Promise<Noted<void>> {
+/** Runs app/test; the process tests start `dist`, the bundle that goes into the image. */
+export async function testApp(ctx: StepContext, dist: string): Promise<Noted<void>> {
   const key = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/test', 'vitest.config.ts']);
   if (await ctx.cache.hit('test', key)) return noted(undefined, 'cached: passed on these sources');
   const vitest = join(ctx.root, 'node_modules', 'vitest', 'vitest.mjs');
-  const { stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], { cwd: ctx.root, env: { ...process.env, CI: '1' } });
+  const { stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], {
+    cwd: ctx.root,
+    env: { ...process.env, CI: '1', APP_DIST: dist },
+  });
   await ctx.cache.record('test', key);
   const summary = stripVTControlCharacters(stdout)
     .match(/Tests\s+(.+)/)?.[1]
