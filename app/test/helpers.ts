@@ -1,7 +1,7 @@
 // Test helpers: the real server in-process on an ephemeral port, or the shipped bundle as a child
 // process, with its structured log lines captured.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,15 +43,17 @@ export interface ChildServer {
 let bundle: Promise<string> | undefined;
 
 /**
- * The service as it ships: the bundle the pipeline's build step made (APP_DIST, so the release tests
- * exactly what goes into the image), or, run on their own, one built here once per test file.
+ * The service as it ships: the bundle the pipeline's build step made, laid out as in the image
+ * (APP_ROOT: dist/ and package.json), so the release tests exactly what goes into the image; or,
+ * run on their own, one built and laid out here once per test file.
  */
 export function serviceEntryPoint(): Promise<string> {
-  const dist = process.env.APP_DIST;
-  if (dist) return Promise.resolve(join(dist, 'main.js'));
-  bundle ??= mkdtemp(join(tmpdir(), 'app-dist-')).then(async (dir) => {
-    await promisify(execFile)(process.execPath, ['build.mjs', dir], { cwd: appDir });
-    return join(dir, 'main.js');
+  const root = process.env.APP_ROOT;
+  if (root) return Promise.resolve(join(root, 'dist', 'main.js'));
+  bundle ??= mkdtemp(join(tmpdir(), 'app-root-')).then(async (dir) => {
+    await promisify(execFile)(process.execPath, ['build.mjs', join(dir, 'dist')], { cwd: appDir });
+    await copyFile(join(appDir, 'package.json'), join(dir, 'package.json'));
+    return join(dir, 'dist', 'main.js');
   });
   return bundle;
 }

@@ -1,4 +1,5 @@
 // Step 2: run the service's test suite against the real server.
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { hashInputs } from '../cache.js';
