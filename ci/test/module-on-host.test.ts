@@ -131,6 +131,27 @@ describe('dagger call release, replayed on this host', () => {
     }
   });
 
+  it('the module attached the SBOM and SLSA provenance: the stock cosign verifies them, and they name the dagger runner', async () => {
+    const env = { ...process.env, REGISTRY_USERNAME: '', DOCKER_CONFIG: await dockerConfig() };
+    const trust = ['--key', join(keyDir, 'release.pub'), '--insecure-ignore-tlog'];
+    const policy = join(await mkdtemp(join(tmpdir(), 'rego-')), 'provenance.rego');
+    await writeFile(policy, release.provenancePolicy);
+    for (const [type, ref, extra] of [
+      ['slsaprovenance1', release.image, ['--policy', policy]],
+      ['slsaprovenance1', release.chart, ['--policy', policy]],
+      ['spdxjson', release.image, []],
+    ] as const) {
+      const { stdout } = await run(tool('cosign'), ['verify-attestation', '--type', type, ...extra, ...trust, ref], { env });
+      const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
+      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: any };
+      if (type === 'slsaprovenance1') expect(statement.predicate.buildDefinition.internalParameters.runner).toBe('dagger');
+    }
+    expect(release.verifyProvenance).toMatch(/^cosign verify-attestation --type slsaprovenance1 --policy /);
+    expect(release.verifySbom).toMatch(/^cosign verify-attestation --type spdxjson /);
+    // The same release made directly found them there already: one implementation, the same attestations.
+    expect(said.join('\n')).toContain('cached: all 3 already attached by this signer');
+  });
+
   it('dagger call verify, with the same credentials, verifies the whole release from its chart', async () => {
     const pub = await readFile(join(keyDir, 'release.pub'), 'utf8');
     const tree = await call((p) =>

@@ -8,15 +8,27 @@ import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { APP_BUILD_INPUTS } from './build-app.js';
 
-/** Runs app/test; the process tests start `dist`, the bundle that goes into the image. */
+/**
+ * Runs app/test. The process tests start the bundle that goes into the image (`dist`), laid out as
+ * in the image (dist/ beside package.json) in a folder of its own, removed afterwards.
+ */
 export async function testApp(ctx: StepContext, dist: string): Promise<Noted<void>> {
   const key = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/test', 'vitest.config.ts']);
   if (await ctx.cache.hit('test', key)) return noted(undefined, 'cached: passed on these sources');
   const vitest = join(ctx.root, 'node_modules', 'vitest', 'vitest.mjs');
-  const { stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], {
-    cwd: ctx.root,
-    env: { ...process.env, CI: '1', APP_DIST: dist },
-  });
+  await mkdir(ctx.out.work, { recursive: true });
+  const appRoot = await mkdtemp(join(ctx.out.work, 'app-under-test-'));
+  let stdout: string;
+  try {
+    await cp(dist, join(appRoot, 'dist'), { recursive: true });
+    await copyFile(join(ctx.root, 'app', 'package.json'), join(appRoot, 'package.json'));
+    ({ stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], {
+      cwd: ctx.root,
+      env: { ...process.env, CI: '1', APP_ROOT: appRoot },
+    }));
+  } finally {
+    await rm(appRoot, { recursive: true, force: true });
+  }
   await ctx.cache.record('test', key);
   const summary = stripVTControlCharacters(stdout)
     .match(/Tests\s+(.+)/)?.[1]
