@@ -415,6 +415,28 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     await expectImageRejected('no-sbom', image, /signed, but no valid SBOM: none of the attestations matched the predicate type: spdxjson/);
   });
 
+  it('--attest records a failed verification as FAILED, claiming no level', async () => {
+    const image = await craftedImage('failed-vsa', (i) => provenanceOf(i));
+    const chart = await pushCustomChart('failed-vsa-chart', { repository: image.split('@')[0]!, digest: keyed.image.digest });
+    await signAsRelease(chart);
+    const key = pub().replace(/\.pub$/, '.key');
+    const r = await runCli(['verify', chart, '--key', pub(), '--attest', '--attest-key', key], { COSIGN_PASSWORD: '' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`verification summary (FAILED) signed onto ${chart}`);
+    const { stdout } = await run(tool('cosign-v2'), [
+      'verify-attestation',
+      '--type',
+      'https://slsa.dev/verification_summary/v1',
+      '--key',
+      pub(),
+      '--insecure-ignore-tlog',
+      chart,
+    ]);
+    const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
+    const vsa = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicate as { verificationResult: string; verifiedLevels: string[] };
+    expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+  });
+
   it('a signed chart with no provenance', async () => {
     const chart = await pushCustomChart('no-chart-provenance', { repository: keyed.image.repository, digest: keyed.image.digest });
     await sign(chart, releaseKey());
