@@ -15,6 +15,7 @@ import { registryCredentials } from './credentials.js';
 import { run } from './exec.js';
 import { strictArgs, UsageError } from './options.js';
 import { projectRoot } from './paths.js';
+import { cosignReason } from './steps/verify.js';
 import { verifiedStatements } from './steps/verify-attestation.js';
 import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
 
@@ -76,9 +77,7 @@ interface Ctx {
 /** The one provenance statement of `ref` (verified, about this digest), read strictly. */
 async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: string) {
   const [statement] = await verifiedStatements(ctx, policy, ref, PredicateType.provenance).catch((err: Error) => {
-    throw new Error(`the ${what} has no valid SLSA provenance: ${err.message.split('\n').find((l) => l.startsWith('Error:')) ?? err.message.split('\n')[0]}`, {
-      cause: err,
-    });
+    throw new Error(`the ${what} has no valid SLSA provenance: ${cosignReason(err)}`, { cause: err });
   });
   return { statement: statement as Statement<ProvenancePredicate>, facts: provenanceFacts(statement!) };
 }

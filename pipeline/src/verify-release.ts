@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
-import { provenanceFacts } from '../../ci/src/core/provenance.js';
+import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js';
 import { describeValues, helmPullArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
 import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
@@ -67,7 +67,7 @@ async function provenanceOf(
   what: string,
   source?: ProvenanceFinding,
 ): Promise<Found<ProvenanceFinding>> {
-  let statements;
+  let statements: Statement[];
   try {
     statements = await verifiedStatements({ ...ctx, timeoutMs: remaining(ctx, `verifying the provenance of ${what}`) }, policy, ref, PredicateType.provenance);
   } catch (err) {
