@@ -15,6 +15,7 @@ import { ReleasePipeline, type Release } from '../src/index.js';
 import { run } from '../../pipeline/src/exec.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
+import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
 import { callModule, FakeEngine, type Call } from './fake-engine.js';
@@ -142,8 +143,7 @@ describe('dagger call release, replayed on this host', () => {
       ['spdxjson', release.image, []],
     ] as const) {
       const { stdout } = await run(tool('cosign'), ['verify-attestation', '--type', type, ...extra, ...trust, ref], { env });
-      const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
-      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: any };
+      const statement = statementsIn(stdout).pop()! as { predicate: any };
       if (type === 'slsaprovenance1') expect(statement.predicate.buildDefinition.internalParameters.runner).toBe('dagger');
     }
     expect(release.verifyProvenance).toMatch(/^cosign verify-attestation --type slsaprovenance1 --policy /);

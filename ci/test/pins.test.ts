@@ -8,24 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../pipeline/src/exec.js';
 import { tool, type ToolName } from '../../pipeline/src/tools.js';
+import { parseToolsLock } from '../src/core/provenance.js';
 import { GO_IMAGE, NODE_IMAGE, RUNTIME_BASE_IMAGE } from '../src/images.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 
-interface Pin {
-  name: string;
-  pkg: string;
-  version: string;
-  scope: string;
-}
-const pins: Pin[] = read('tools.lock')
-  .split('\n')
-  .filter((l) => l.trim() && !l.startsWith('#'))
-  .map((l) => {
-    const [name, pkg, version, scope] = l.trim().split(/\s+/) as [string, string, string, string];
-    return { name, pkg, version, scope };
-  });
+const pins = parseToolsLock(read('tools.lock'));
 
 /** The Go toolchain's escaping of module paths in its download cache (uppercase → !lowercase). */
 const escape = (path: string) => path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
@@ -58,7 +47,7 @@ describe('tools.lock', () => {
   it('every installed tool is the pinned module at the pinned version', async () => {
     for (const p of pins) {
       const { stdout } = await run('go', ['version', '-m', tool(p.name as ToolName)]);
-      expect(stdout, p.name).toMatch(new RegExp(`^\\s+path\\s+${p.pkg.replace(/\./g, '\\.')}$`, 'm'));
+      expect(stdout, p.name).toMatch(new RegExp(`^\\s+path\\s+${p.module.replace(/\./g, '\\.')}$`, 'm'));
       expect(stdout, p.name).toMatch(new RegExp(`^\\s+mod\\s+\\S+\\s+${p.version.replace(/\./g, '\\.')}\\s`, 'm'));
     }
   });

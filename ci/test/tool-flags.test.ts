@@ -17,7 +17,7 @@ import {
   type Policy,
   type Signer,
 } from '../src/core/cosign-args.js';
-import { cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '../src/core/crane-args.js';
+import { craneDigestArgs, cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '../src/core/crane-args.js';
 import { helmPullArgs } from '../src/core/helm-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
 import { CommandError, run } from '../../pipeline/src/exec.js';
@@ -150,13 +150,14 @@ describe('helm and crane accept what the steps run', () => {
     ]);
   });
 
-  it('crane push, tag, manifest and pull', async () => {
+  it('crane push, tag, manifest, digest and pull', async () => {
     const layout = await mkdtemp(join(tmpdir(), 'layout-'));
     await Promise.all([
       ...[{}, { plainHttp: true }].flatMap((access) => [
         expectParsed('crane', cranePushArgs(layout, loopback, access)),
         expectParsed('crane', craneTagArgs(loopback, '1.0.0', access)),
         expectParsed('crane', craneManifestArgs(remote, access)),
+        expectParsed('crane', craneDigestArgs('127.0.0.1:5000/koa-service:sha256-abc.att', access)),
       ]),
       expectParsed('crane', cranePullArgs(remote, layout)),
     ]);

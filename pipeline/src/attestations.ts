@@ -1,12 +1,12 @@
 // What a release attests, and where its facts come from: SLSA provenance for the image and the
 // chart (source, commit, resolved inputs, builder), the image's SBOM, and the Rego policy that
 // holds them to this release. Reads the lockfiles and tools.lock; the shapes are in the core.
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { provenanceRego } from '../../ci/src/core/attestation-policy.js';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { LOCAL_BUILDER, parseToolsLock, provenancePredicate, type ProvenanceInput } from '../../ci/src/core/provenance.js';
+import { sha256File } from './cache.js';
 import type { StepContext } from './context.js';
 import type { Published } from './pipeline.js';
 import type { Session } from './session.js';
@@ -24,12 +24,6 @@ export function builderId(policy: Policy): string {
 /** Where this run happens: the Dagger toolbox sets PIPELINE_RUNNER=dagger. */
 export const runnerName = (env: NodeJS.ProcessEnv = process.env) => env.PIPELINE_RUNNER ?? 'host';
 
-async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-}
-
 export async function releaseAttestations(
   s: Session,
   p: Published,
@@ -39,7 +33,7 @@ export async function releaseAttestations(
 ): Promise<{ attestations: Attestation[]; policyFile: string }> {
   const { ctx, git } = s;
   const lockfiles: Record<string, string> = {};
-  for (const path of LOCKFILES) lockfiles[path] = await sha256Of(join(ctx.root, path));
+  for (const path of LOCKFILES) lockfiles[path] = await sha256File(join(ctx.root, path));
   const common: Omit<ProvenanceInput, 'image'> = {
     parameters: {
       source: { repository: ctx.release.source, revision: ctx.release.revision },

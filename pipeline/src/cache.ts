@@ -3,6 +3,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
+/** The sha256 (hex) of one file's contents: what a lockfile is recorded and checked by. */
+export async function sha256File(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
 /** sha256 over the paths and contents of every file under the given roots (sorted; skips names in `ignore`). */
 export async function hashInputs(base: string, roots: readonly string[], ignore: readonly string[] = ['node_modules', 'dist', '.DS_Store']): Promise<string> {
   const hash = createHash('sha256');

@@ -2,14 +2,14 @@
 // provenance alone, check out the recorded revision into a temporary folder, rebuild the image and
 // the chart there with the recorded inputs (commit facts, source URL, base image by digest) using
 // that revision's own pipeline, and report whether the digests match the released ones.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
 import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { sha256File } from './cache.js';
 import { onCleanup } from './cleanup.js';
 import { registryCredentials } from './credentials.js';
 import { run } from './exec.js';
@@ -82,11 +82,6 @@ async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: st
   return { statement: statement as Statement<ProvenancePredicate>, facts: provenanceFacts(statement!) };
 }
 
-const sha256 = async (path: string) =>
-  createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-
 /** Check out `revision` of this repository into `dir`, with node_modules for its lockfiles. */
 async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>): Promise<void> {
   await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir]);
@@ -95,11 +90,11 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
   });
   for (const lock of lockfiles) {
     const there = join(dir, lock.path);
-    if (!existsSync(there) || (await sha256(there)) !== lock.sha256)
+    if (!existsSync(there) || (await sha256File(there)) !== lock.sha256)
       throw new Error(`${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
     const modules = join(lock.path, '..', 'node_modules');
     // This clone's packages, when installed from the very same lockfile; otherwise a clean install.
-    if ((await sha256(join(projectRoot, lock.path)).catch(() => '')) === lock.sha256 && existsSync(join(projectRoot, modules))) {
+    if ((await sha256File(join(projectRoot, lock.path)).catch(() => '')) === lock.sha256 && existsSync(join(projectRoot, modules))) {
       await symlink(join(projectRoot, modules), join(dir, modules), 'dir');
     } else {
       await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: join(dir, lock.path, '..') });

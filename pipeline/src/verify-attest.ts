@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cosignAttestArgs, PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
+import { craneDigestArgs } from '../../ci/src/core/crane-args.js';
 import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import type { ArtifactVerdict, ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { verificationSummary } from '../../ci/src/core/vsa.js';
@@ -24,7 +25,7 @@ export interface AttestContext {
 /** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
 async function attestationManifest(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
   const tag = attachmentTag(ref, 'att');
-  const { stdout } = await run(tool('crane'), ['digest', ...(ctx.access.plainHttp ? ['--insecure'] : []), tag], {
+  const { stdout } = await run(tool('crane'), craneDigestArgs(tag, ctx.access), {
     env: ctx.toolEnv,
     secrets: ctx.secrets,
   }).catch(() => ({ stdout: '' }));

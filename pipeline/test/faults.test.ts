@@ -1,6 +1,7 @@
 // Publishing through a fault-injecting proxy: transient 5xx and dropped connections are retried,
 // a hard failure leaves nothing tagged or signed, and a rerun resumes without re-uploading blobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachmentTag, parseDigestReference } from '../../ci/src/core/reference.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -77,7 +78,7 @@ describe('publishing through faults', () => {
     expect(imageBlobs.filter((d) => proxy.stats.blobsCompleted.has(d))).toEqual([]);
     // Only what the failed run never reached: the signature payloads and the attestations (the SBOM is most of it).
     const att = JSON.parse(
-      (await run(tool('crane'), ['manifest', `${registry.address}/koa-service:${summary.image.digest.replace(':', '-')}.att`])).stdout,
+      (await run(tool('crane'), ['manifest', attachmentTag(parseDigestReference(`${registry.address}/koa-service@${summary.image.digest}`), 'att')])).stdout,
     ) as {
       layers: Array<{ size: number }>;
     };

@@ -12,6 +12,8 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { releaseIdentity } from '../../ci/src/core/trust-rule.js';
 import { CommandError, run } from '../src/exec.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import { statementsIn } from '../src/steps/verify-attestation.js';
+import type { Statement } from '../../ci/src/core/provenance.js';
 import { tool, type ToolName } from '../src/tools.js';
 import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
 
@@ -80,11 +82,7 @@ describe('a release signed keylessly through the local Sigstore services', () =>
       const v = which === 'v3' ? summary.verify : summary.verify.cosignV2!;
       for (const command of [v.provenance!.image, v.provenance!.chart, v.sbom!]) {
         const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
-        const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
-        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
-          subject: Array<{ digest: { sha256: string } }>;
-          predicate: { runDetails?: { builder: { id: string } } };
-        };
+        const statement = statementsIn(stdout).pop()! as Statement<{ runDetails?: { builder: { id: string } } }>;
         expect(`sha256:${statement.subject[0]!.digest.sha256}`).toBe(command.split('@').pop());
         if (command !== v.sbom) expect(statement.predicate.runDetails!.builder.id).toBe(keyless().identity);
       }

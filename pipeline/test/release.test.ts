@@ -13,6 +13,7 @@ import { projectRoot, type OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
+import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut } from './fixtures.js';
 import { runImage } from './run-image.js';
@@ -43,14 +44,7 @@ afterAll(async () => {
 });
 
 /** The in-toto statement of the last envelope cosign verify-attestation printed. */
-function decodeStatement(stdout: string | Buffer): Statement {
-  const line = String(stdout)
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .pop()!;
-  return JSON.parse(Buffer.from((JSON.parse(line) as { payload: string }).payload, 'base64').toString('utf8')) as Statement;
-}
+const decodeStatement = (stdout: string): Statement => statementsIn(stdout).pop()!;
 
 /** A PATH where `cosign` is the given major, so the summary's commands run unchanged. */
 async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {

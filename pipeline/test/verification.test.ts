@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
 import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, PredicateType, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
-import { parseDigestReference } from '../../ci/src/core/reference.js';
+import { attachmentTag, parseDigestReference } from '../../ci/src/core/reference.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -15,6 +15,7 @@ import { projectRoot } from '../src/paths.js';
 import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial, type CertificateAuthority } from './private-ca.js';
 import { Progress } from '../src/progress.js';
 import { cosignVerify } from '../src/steps/verify.js';
+import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { verifyRelease } from '../src/verify-release.js';
 import { attestLike, runCli, tempOut, testRegistry } from './fixtures.js';
@@ -369,8 +370,8 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     // The base image's digest stands in for "another artifact": give it a provenance, then copy its .att over.
     const other = `${registry.address}/other-digest/koa-service@${keyed.image.manifests[0]!.digest}`;
     await provenanceOf(other);
-    const otherTag = `${registry.address}/other-digest/koa-service:${keyed.image.manifests[0]!.digest.replace(':', '-')}.att`;
-    const thisTag = `${registry.address}/other-digest/koa-service:${keyed.image.digest.replace(':', '-')}.att`;
+    const otherTag = attachmentTag(ref(other), 'att');
+    const thisTag = attachmentTag(ref(image), 'att');
     await crane('copy', otherTag, thisTag);
     await expectImageRejected('other-digest', image, /no valid SLSA provenance: no matching attestations: no matching subject digest found/);
   });
@@ -432,8 +433,7 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
       '--insecure-ignore-tlog',
       chart,
     ]);
-    const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
-    const vsa = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicate as { verificationResult: string; verifiedLevels: string[] };
+    const vsa = statementsIn(stdout).pop()!.predicate as { verificationResult: string; verifiedLevels: string[] };
     expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
   });
 

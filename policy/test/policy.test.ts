@@ -16,6 +16,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { runPipeline } from '../../pipeline/src/pipeline.js';
 import { Progress } from '../../pipeline/src/progress.js';
 import { tool } from '../../pipeline/src/tools.js';
+import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
 import { tempOut, testRegistry } from '../../pipeline/test/fixtures.js';
 
 const policyDir = fileURLToPath(new URL('..', import.meta.url));
@@ -172,8 +173,7 @@ describe('the provenance the admission policies require, against a real release'
       '--insecure-ignore-tlog',
       release.image.ref,
     ]);
-    const envelope = JSON.parse(stdout.trim().split('\n').pop()!) as { payload: string };
-    const predicate = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicate;
+    const predicate = statementsIn(stdout).pop()!.predicate;
     const p = parse(await readFile(kyverno, 'utf8')) as any;
     const attestation = p.spec.rules[0].verifyImages[0].attestations[0];
     expect(attestation.type).toBe('https://slsa.dev/provenance/v1');

@@ -13,6 +13,11 @@ export function craneTagArgs(ref: DigestReference, tag: string, access: Registry
   return ['tag', ...insecure(access), formatDigestReference(ref), tag];
 }
 
+/** The digest a reference (a tag, e.g. an attestation's `.att`) points at. */
+export function craneDigestArgs(reference: string, access: RegistryAccess = {}): string[] {
+  return ['digest', ...insecure(access), reference];
+}
+
 export function craneManifestArgs(ref: DigestReference, access: RegistryAccess = {}): string[] {
   return ['manifest', ...insecure(access), formatDigestReference(ref)];
 }

@@ -15,6 +15,16 @@ interface Envelope {
   payload?: string;
 }
 
+/** The in-toto statements in what `cosign verify-attestation` printed: one DSSE envelope per line. */
+export function statementsIn(stdout: string): Statement[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Envelope)
+    .filter((e) => e.payloadType === 'application/vnd.in-toto+json' && e.payload)
+    .map((e) => JSON.parse(Buffer.from(e.payload!, 'base64').toString('utf8')) as Statement);
+}
+
 /** The statements cosign verified for `ref`, decoded; fails when none is about this digest. */
 export async function verifiedStatements(
   ctx: Pick<StepContext, 'toolEnv' | 'secrets'> & { access?: RegistryAccess; timeoutMs?: number },
@@ -28,12 +38,7 @@ export async function verifiedStatements(
     secrets: ctx.secrets,
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
   });
-  const statements = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Envelope)
-    .filter((e) => e.payloadType === 'application/vnd.in-toto+json' && e.payload)
-    .map((e) => JSON.parse(Buffer.from(e.payload!, 'base64').toString('utf8')) as Statement);
+  const statements = statementsIn(stdout);
   const about = statements.filter((s) => coversDigest(s, ref.digest));
   if (about.length === 0) {
     throw new Error(statements.length ? `the ${type} attestations found are about other digests, not ${ref.digest}` : `cosign verified no ${type} attestation`);
