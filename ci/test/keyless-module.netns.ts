@@ -22,8 +22,8 @@ import { startLocalSigstore, type LocalSigstore } from '../../pipeline/src/sigst
 import { tool } from '../../pipeline/src/tools.js';
 import { freePort, hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
 import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial } from '../../pipeline/test/private-ca.js';
-import { callModule, FakeEngine, type Call } from './fake-engine.js';
-import { replayOnHost } from './replay.js';
+import { callModule, type FakeEngine } from './fake-engine.js';
+import { replayingEngine } from './replay.js';
 
 const REPOSITORY = 'acme/koa-service';
 let registry: Awaited<ReturnType<typeof testRegistry>>;
@@ -34,13 +34,6 @@ let out: string;
 let git: { revision: string; commitTime: number; commitCount: number };
 let version: string;
 const said: string[] = [];
-
-/** Replays a toolbox exec on this host, keeping what it said. */
-async function replay(chain: Call[]): Promise<string> {
-  const r = await replayOnHost(chain, { out, cache: SHARED_CACHE });
-  said.push(r.stdout, r.stderr);
-  return r.stdout;
-}
 
 beforeAll(async () => {
   registry = await testRegistry('keyless-module');
@@ -58,8 +51,7 @@ beforeAll(async () => {
     ref: 'refs/heads/main',
     sha: git.revision,
   });
-  engine = new FakeEngine((chain) => (chain.at(-1)!.field === 'stdout' ? replay(chain) : ''));
-  await engine.start();
+  engine = await replayingEngine({ out, cache: SHARED_CACHE }, { said, replayed: [] });
 }, 300_000);
 
 afterAll(async () => {

@@ -18,8 +18,8 @@ import { projectRoot } from '../../pipeline/src/paths.js';
 import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
-import { callModule, FakeEngine, type Call } from './fake-engine.js';
-import { replayOnHost } from './replay.js';
+import { callModule, type FakeEngine } from './fake-engine.js';
+import { replayingEngine } from './replay.js';
 
 const USER = 'release-bot';
 const PASSWORD = 'Module-Registry-Pw-5e1d';
@@ -33,17 +33,6 @@ let base: string;
 let git: { revision: string; commitTime: number; commitCount: number };
 const said: string[] = [];
 const replayed: string[][] = [];
-
-/** Replays a toolbox exec on this host, keeping what it ran and said. */
-async function replay(chain: Call[]): Promise<string> {
-  const r = await replayOnHost(chain, { out, cache: SHARED_CACHE }).catch((err: Error) => {
-    said.push(err.message);
-    throw err;
-  });
-  replayed.push(r.args);
-  said.push(r.stdout, r.stderr);
-  return r.stdout;
-}
 
 beforeAll(async () => {
   const htpasswd = join(await mkdtemp(join(tmpdir(), 'htpasswd-')), 'htpasswd');
@@ -59,8 +48,7 @@ beforeAll(async () => {
   // A base image by digest in the same registry (the host's Node: this machine cannot pull distroless).
   base = await hostBaseIn(registry.address, { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD, PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE });
 
-  engine = new FakeEngine((chain) => (chain.at(-1)!.field === 'stdout' ? replay(chain) : ''));
-  await engine.start();
+  engine = await replayingEngine({ out, cache: SHARED_CACHE }, { said, replayed });
 }, 300_000);
 
 afterAll(async () => {

@@ -7,13 +7,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../src/toolbox.js';
 import { runCli } from '../../pipeline/test/fixtures.js';
-import { execState, type Call } from './fake-engine.js';
+import { execState, FakeEngine, type Call } from './fake-engine.js';
 
 export interface Replay {
   /** The CLI's arguments, as run. */
   args: string[];
   stdout: string;
   stderr: string;
+}
+
+/** What the replayed execs ran (their CLI arguments) and said (stdout, stderr, failures). */
+export interface ReplayLog {
+  replayed: string[][];
+  said: string[];
+}
+
+/** A started fake engine that replays each exec the module awaits output of on this host, into `log`. */
+export async function replayingEngine(folders: { out: string; cache: string }, log: ReplayLog): Promise<FakeEngine> {
+  const engine = new FakeEngine(async (chain) => {
+    if (chain.at(-1)!.field !== 'stdout') return '';
+    const r = await replayOnHost(chain, folders).catch((err: Error) => {
+      log.said.push(err.message);
+      throw err;
+    });
+    log.replayed.push(r.args);
+    log.said.push(r.stdout, r.stderr);
+    return r.stdout;
+  });
+  await engine.start();
+  return engine;
 }
 
 export async function replayOnHost(chain: readonly Call[], folders: { out: string; cache: string }): Promise<Replay> {
