@@ -1,12 +1,14 @@
-// The steps of a release, one function each, and `release`, which runs them in order:
-// build → test → base image → image → chart → publish → sign → SBOM → attest → verify → tag. The same functions run
-// on this host (`npm run pipeline`) and, compiled, inside the Dagger module's toolbox container.
+// The steps of a release, one function each, and `release`, which runs them, independent ones at once:
+// build → (test ∥ base image → image → (chart ∥ SBOM → scan)) → publish → (sign ∥ attest) → verify → tag.
+// The same functions run on this host (`npm run pipeline`) and, compiled, inside the Dagger module's
+// toolbox container.
 import { cp, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseSummary, type ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { platformString } from '../../ci/src/core/oci.js';
 import { atDigest, digestReference, repositoryIn, type DigestReference } from '../../ci/src/core/reference.js';
 import { RUNTIME_BASE_IMAGE } from '../../ci/src/images.js';
+import { concurrently } from './concurrently.js';
 import type { StepContext } from './context.js';
 import { localKeylessSetup, signingSetup, type SigningSetup } from './keys.js';
 import { startLocalSigstore } from './sigstore/local-stack.js';
@@ -69,14 +71,30 @@ export interface ImageBuild {
   image: BuiltImage;
 }
 
-/** build (→ test) → base image → image: the image as an OCI layout in the cache. */
-export async function buildImage(s: Session, options: PipelineOptions): Promise<ImageBuild> {
+/** base image → image: the image as an OCI layout in the cache. */
+async function assemble(s: Session, options: PipelineOptions, dist: string): Promise<ImageBuild> {
   const { ctx, git } = s;
-  const dist = await ctx.progress.step('build', () => buildApp(ctx));
-  if (!options.skipTests) await ctx.progress.step('test', () => testApp(ctx, dist));
   const base = await ctx.progress.step('base image', () => resolveBaseImage(ctx, baseChoice(options, s)));
   const image = await ctx.progress.step('image', () => assembleImage(ctx, base, dist, git.commitTime));
   return { base, image };
+}
+
+/**
+ * build, then the service's tests and `work` (what is made locally from the build) at once. Tests
+ * gate what leaves the machine, not what is assembled on it: `work`'s result is returned only
+ * once they passed, and a test failure is the error reported, after `work` settled.
+ */
+async function alongsideTests<T>(s: Session, options: PipelineOptions, work: (dist: string) => Promise<T>): Promise<T> {
+  const { ctx } = s;
+  const dist = await ctx.progress.step('build', () => buildApp(ctx));
+  const tests = options.skipTests ? Promise.resolve() : ctx.progress.step('test', () => testApp(ctx, dist));
+  const [, made] = await concurrently([tests, work(dist)]);
+  return made;
+}
+
+/** build → (test ∥ base image → image): the image as an OCI layout in the cache. */
+export function buildImage(s: Session, options: PipelineOptions): Promise<ImageBuild> {
+  return alongsideTests(s, options, (dist) => assemble(s, options, dist));
 }
 
 /** Where the image is published: TARGET/koa-service@<index digest>. */
@@ -84,21 +102,43 @@ export function imageReference(ctx: StepContext, image: BuiltImage): DigestRefer
   return digestReference(repositoryIn(ctx.target, IMAGE_NAME), image.index.digest);
 }
 
-export interface Published extends ImageBuild {
+export interface Packaged extends ImageBuild {
   chart: PackagedChart;
+}
+
+export interface Published extends Packaged {
   imageRef: DigestReference;
   chartRef: DigestReference;
 }
 
+/** The image, then its chart (stamped with the image's digest) and whatever else needs the image, at once. */
+async function assembleAndPackage<T>(
+  s: Session,
+  options: PipelineOptions,
+  dist: string,
+  alsoFromImage: (built: ImageBuild) => Promise<T>,
+): Promise<Packaged & { also: T }> {
+  const { ctx, git } = s;
+  const built = await assemble(s, options, dist);
+  const planned = imageReference(ctx, built.image);
+  const [chart, also] = await concurrently([ctx.progress.step('chart', () => packageChart(ctx, planned, git.commitTime)), alsoFromImage(built)]);
+  return { ...built, chart, also };
+}
+
+/** Image and chart pushed by digest, at once: untagged and unsigned. */
+async function publish(s: Session, packaged: Packaged): Promise<Published> {
+  const { ctx } = s;
+  const [imageRef, chartRef] = await concurrently([
+    ctx.progress.step('publish image', () => publishImage(ctx, packaged.image)),
+    ctx.progress.step('publish chart', () => publishChart(ctx, packaged.chart)),
+  ]);
+  return { ...packaged, imageRef, chartRef };
+}
+
 /** Everything up to the registry: image and chart pushed by digest, untagged and unsigned. */
 export async function buildAndPublish(s: Session, options: PipelineOptions): Promise<Published> {
-  const { ctx, git } = s;
-  const built = await buildImage(s, options);
-  const planned = imageReference(ctx, built.image);
-  const chart = await ctx.progress.step('chart', () => packageChart(ctx, planned, git.commitTime));
-  const imageRef = await ctx.progress.step('publish image', () => publishImage(ctx, built.image));
-  const chartRef = await ctx.progress.step('publish chart', () => publishChart(ctx, chart));
-  return { ...built, chart, imageRef, chartRef };
+  const packaged = await alongsideTests(s, options, (dist) => assembleAndPackage(s, options, dist, () => Promise.resolve()));
+  return publish(s, packaged);
 }
 
 /** The image index, each of its platform manifests, and the chart: everything a release signs. */
@@ -145,16 +185,28 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     announce(s);
     // Every input is checked (the signing key and its password included) before the first push.
     const signer = await signing(s, options);
-    const published = await buildAndPublish(s, options);
-    const artifacts = signedArtifacts(published);
-    await ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts));
-    const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, published.image));
+    // Tests run while the image, the chart and the image's SBOM (and its scan) are made locally;
+    // nothing is published until all of them are done and the tests passed.
     const scan = environment.env?.[SCAN_COMMAND_ENV] ?? process.env[SCAN_COMMAND_ENV];
-    if (scan) await ctx.progress.step('scan', () => scanSbom(ctx, scan, sbom.path));
+    const { also: sbom, ...packaged } = await alongsideTests(s, options, (dist) =>
+      assembleAndPackage(s, options, dist, async (built) => {
+        const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, built.image));
+        if (scan) await ctx.progress.step('scan', () => scanSbom(ctx, scan, sbom.path));
+        return sbom;
+      }),
+    );
+    const published = await publish(s, packaged);
+    const artifacts = signedArtifacts(published);
     const { attestations, policyFile } = await releaseAttestations(s, published, sbom, signer.policy, startedOn);
-    await ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations));
-    await ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts));
-    await ctx.progress.step('verify attestations', () => verifyAttached(ctx, signer.policy, attestations, policyFile));
+    // Signatures (.sig) and attestations (.att) are separate attachments: made at once, checked at once.
+    await concurrently([
+      ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts)),
+      ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations)),
+    ]);
+    await concurrently([
+      ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts)),
+      ctx.progress.step('verify attestations', () => verifyAttached(ctx, signer.policy, attestations, policyFile)),
+    ]);
     await ctx.progress.step('tag', () => tagRelease(ctx, [published.imageRef, published.chartRef]));
 
     const summary = releaseSummary({

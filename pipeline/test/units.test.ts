@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { concurrently, eachConcurrently } from '../src/concurrently.js';
 import { redact } from '../src/exec.js';
 import { sourceUrl } from '../src/git.js';
 import { parseLdd } from '../src/oci/host-base.js';
@@ -97,5 +98,22 @@ describe('errors and retries', () => {
   });
   it('names the fix for a credentials error', () => {
     expect(explainRegistryError('GET …: UNAUTHORIZED', 'r.example')).toContain('set REGISTRY_USERNAME and REGISTRY_PASSWORD');
+  });
+});
+
+describe('concurrently', () => {
+  const after = <T>(ms: number, value: T, fail = false) =>
+    new Promise<T>((resolve, reject) => setTimeout(() => (fail ? reject(new Error(String(value))) : resolve(value)), ms));
+
+  it('returns every result in the order given, whatever order they finish in', async () => {
+    expect(await concurrently([after(30, 'slow'), after(1, 1)])).toEqual(['slow', 1]);
+    expect(await eachConcurrently([30, 1, 15], (ms) => after(ms, ms))).toEqual([30, 1, 15]);
+  });
+
+  it('lets every task finish before it throws, and throws the first failure in the order given', async () => {
+    let slowFinished = false;
+    const slow = after(40, 'slow').then((v) => ((slowFinished = true), v));
+    await expect(concurrently([slow, after(20, 'second', true), after(1, 'third', true)])).rejects.toThrow('second');
+    expect(slowFinished).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cosignAttestArgs, type PredicateType } from '../../../ci/src/core/cosign-args.js';
 import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
@@ -30,23 +31,42 @@ async function predicateFile(ctx: StepContext, a: Attestation): Promise<string> 
   return file;
 }
 
+/** The attestations grouped by the artifact they are about, in their first appearance's order. */
+export function byArtifact(attestations: readonly Attestation[]): Attestation[][] {
+  const groups = new Map<string, Attestation[]>();
+  for (const a of attestations) {
+    const key = formatDigestReference(a.ref);
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return [...groups.values()];
+}
+
 export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, attestations: readonly Attestation[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
   const secrets = [...ctx.secrets, ...signing.secrets];
-  let attached = 0;
-  for (const a of attestations) {
+  const attachOne = async (a: Attestation): Promise<boolean> => {
     const already = await verifiedStatements(ctx, signing.policy, a.ref, a.type).then(
       () => true,
       () => false,
     );
-    if (already) continue;
+    if (already) return false;
     const file = await predicateFile(ctx, a);
     const attest = () => run(tool('cosign'), cosignAttestArgs(a.ref, signing.signer, file, a.type, ctx.access), { env, secrets });
     await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new Error(`attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
-    attached++;
-  }
+    return true;
+  };
+  // cosign adds an attestation by rewriting the artifact's one `.att` manifest (read, append, push):
+  // two at once on the same artifact would lose one. So each artifact's go in turn, artifacts at once.
+  const outcomes = (
+    await eachConcurrently(byArtifact(attestations), async (group) => {
+      const done: boolean[] = [];
+      for (const a of group) done.push(await attachOne(a));
+      return done;
+    })
+  ).flat();
+  const attached = outcomes.filter(Boolean).length;
   return noted(
     undefined,
     attached === 0 ? `cached: all ${attestations.length} already attached by this signer` : `${attached} of ${attestations.length} attached`,

@@ -2,7 +2,7 @@
 // database this pipeline cannot download offline, and a fake one would prove nothing. Set
 // PIPELINE_SCAN_COMMAND to a command that takes the SBOM's path as its last argument and exits
 // non-zero to stop the release (e.g. `grype --fail-on high sbom:`, with the path appended); it
-// runs before anything is attested or tagged.
+// runs on the local image, before anything is published.
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';

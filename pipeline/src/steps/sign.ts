@@ -3,6 +3,7 @@
 // artifact that already verifies under the same policy is not signed again, so reruns add nothing.
 import { cosignSignArgs } from '../../../ci/src/core/cosign-args.js';
 import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
@@ -14,18 +15,19 @@ import { cosignReason, cosignVerify } from './verify.js';
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
   const secrets = [...ctx.secrets, ...signing.secrets];
-  let signed = 0;
-  for (const ref of refs) {
+  // Each artifact is checked and signed on its own, all at once: they share nothing but the signer.
+  const outcomes = await eachConcurrently(refs, async (ref) => {
     const already = await cosignVerify(ctx, signing.policy, ref).then(
       () => true,
       () => false,
     );
-    if (already) continue;
+    if (already) return false;
     const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), { env, secrets });
     await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new Error(`signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
-    signed++;
-  }
+    return true;
+  });
+  const signed = outcomes.filter(Boolean).length;
   return noted(undefined, signed === 0 ? `cached: all ${refs.length} already signed by this signer` : `${signed} of ${refs.length} signed`);
 }

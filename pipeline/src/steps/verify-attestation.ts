@@ -4,6 +4,7 @@
 import { cosignVerifyAttestationArgs, PredicateType, type Policy } from '../../../ci/src/core/cosign-args.js';
 import { coversDigest, type Statement } from '../../../ci/src/core/provenance.js';
 import { formatDigestReference, type DigestReference, type RegistryAccess } from '../../../ci/src/core/reference.js';
+import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
@@ -53,11 +54,11 @@ export async function verifyAttached(
   attached: ReadonlyArray<{ ref: DigestReference; type: PredicateType }>,
   provenancePolicy: string,
 ): Promise<Noted<void>> {
-  for (const a of attached) {
+  await eachConcurrently(attached, (a) => {
     const policyFile = a.type === PredicateType.provenance ? provenancePolicy : undefined;
-    await verifiedStatements(ctx, policy, a.ref, a.type, policyFile ? { policyFile } : {}).catch((err: Error) => {
+    return verifiedStatements(ctx, policy, a.ref, a.type, policyFile ? { policyFile } : {}).catch((err: Error) => {
       throw new Error(`the ${a.type} attestation of ${formatDigestReference(a.ref)} does not verify: ${cosignReason(err)}`, { cause: err });
     });
-  }
+  });
   return noted(undefined, `${attached.length} attestations verified`);
 }

@@ -1,6 +1,7 @@
 // Step 7: verify both artifacts with the stock cosign, exactly as a consumer would.
 import { cosignVerifyArgs, type Policy } from '../../../ci/src/core/cosign-args.js';
 import { formatDigestReference, type DigestReference, type RegistryAccess } from '../../../ci/src/core/reference.js';
+import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { CommandError, run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
@@ -60,10 +61,10 @@ export function cosignReason(err: unknown): string {
 }
 
 export async function verifyArtifacts(ctx: StepContext, policy: Policy, refs: readonly DigestReference[]): Promise<Noted<void>> {
-  for (const ref of refs) {
-    await cosignVerify(ctx, policy, ref).catch((err: Error) => {
+  await eachConcurrently(refs, (ref) =>
+    cosignVerify(ctx, policy, ref).catch((err: Error) => {
       throw new Error(`verification of ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
-    });
-  }
+    }),
+  );
   return noted(undefined, `${refs.length} verified`);
 }
