@@ -3,7 +3,8 @@
 // and bare Koa (to split framework from middleware cost), measured alternately in one session
 // (several rounds), so machine noise hits them alike.
 // Prints req/s and p99 for each and the ratios. Not a test: timings are for reading, not asserting.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -47,15 +48,42 @@ async function stop(s: Server): Promise<void> {
 interface Sample {
   rps: number;
   p99: number;
+  /** The server's own CPU time per request (user + system), when /proc tells it; NaN otherwise. */
+  cpuUs: number;
 }
 
-async function measure(url: string): Promise<Sample> {
+// The load generator shares the machine's cores with the server, so req/s also measures the
+// client's work (parsing bigger responses). CPU time per request is the server's cost alone.
+const CLOCK_TICK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK; // utime, stime
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function measure(server: Server, path: string): Promise<Sample> {
+  const url = server.url + path;
+  const before = cpuSeconds(server.child.pid);
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 });
+  const cpu = cpuSeconds(server.child.pid) - before;
   if (r.errors || r.non2xx) throw new Error(`${url}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-  return { rps: r.requests.average, p99: r.latency.p99 };
+  return { rps: r.requests.average, p99: r.latency.p99, cpuUs: (cpu * 1e6) / r.requests.total };
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
 
 async function main(): Promise<void> {
   // The real service, built, with its production settings (info logs to a drained pipe).
@@ -65,48 +93,59 @@ async function main(): Promise<void> {
   });
   const koa = await start(['app/dist/main.js'], { HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' });
   const raw = await start(['--import', 'tsx', 'bench/raw-server.ts'], {});
+  // The same, sending the service's response headers too (request id, helmet's headers): same bytes.
+  const rawh = await start(['--import', 'tsx', 'bench/raw-server.ts'], { RAW_HEADERS: 'service' });
   const bare = await start(['--import', 'tsx', 'app/bench/bare-koa-server.ts'], {});
   const express = await start(['--import', 'tsx', 'bench/express-server.ts'], { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' });
-  const servers = { koa, express, bare, raw };
+  const servers = { koa, express, bare, raw, rawh };
 
   type Name = keyof typeof servers;
   const names = Object.keys(servers) as Name[];
   const results: Record<string, Record<Name, Sample[]>> = {};
   for (const path of ['/', '/healthz']) {
-    results[path] = { koa: [], express: [], bare: [], raw: [] };
+    results[path] = { koa: [], express: [], bare: [], raw: [], rawh: [] };
     // Same bytes? Compare bodies once before measuring.
     const bodies = await Promise.all(names.map((n) => fetch(servers[n].url + path).then((r) => r.text())));
     if (new Set(bodies).size !== 1) throw new Error(`bodies differ for ${path}: ${bodies.join(' | ')}`);
-    for (const n of names) await measure(servers[n].url + path); // warm-up, discarded
+    for (const n of names) await measure(servers[n], path); // warm-up, discarded
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? names : [...names].reverse();
-      for (const n of order) results[path]![n].push(await measure(servers[n].url + path));
+      for (const n of order) results[path]![n].push(await measure(servers[n], path));
     }
   }
   for (const n of names) await stop(servers[n]);
 
   console.log(`\n${ROUNDS} rounds × ${DURATION}s, ${CONNECTIONS} connections, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
   console.log(
-    'koa = the service as shipped (request id, access log, metrics, security headers); express = Express 5 with the same features; bare = Koa + router only',
+    'koa = the service as shipped (request id, access log, metrics, security headers); express = Express 5 with the same features; bare = Koa + router only;',
   );
-  console.log('path      server  req/s (mean)  p99 ms (mean)');
+  console.log('raw = node:http, same body; rawh = node:http, same body and the same response headers (request id, security headers)');
+  console.log('path      server  req/s (median)  p99 ms (median)  server CPU µs/request (median)');
   for (const [path, r] of Object.entries(results)) {
     for (const which of names) {
       console.log(
-        `${path.padEnd(9)} ${which.padEnd(7)} ${mean(r[which].map((s) => s.rps))
+        `${path.padEnd(9)} ${which.padEnd(7)} ${median(r[which].map((s) => s.rps))
           .toFixed(0)
-          .padStart(12)}  ${mean(r[which].map((s) => s.p99))
+          .padStart(14)}  ${median(r[which].map((s) => s.p99))
           .toFixed(2)
-          .padStart(13)}`,
+          .padStart(15)}  ${median(r[which].map((s) => s.cpuUs))
+          .toFixed(1)
+          .padStart(14)}`,
       );
     }
-    const rps = mean(r.koa.map((s) => s.rps)) / mean(r.raw.map((s) => s.rps));
-    const p99 = mean(r.koa.map((s) => s.p99)) / Math.max(mean(r.raw.map((s) => s.p99)), 0.01);
+    const rps = median(r.koa.map((s) => s.rps)) / median(r.raw.map((s) => s.rps));
+    const p99 = median(r.koa.map((s) => s.p99)) / Math.max(median(r.raw.map((s) => s.p99)), 0.01);
     console.log(`${path.padEnd(9)} ratio   koa/raw req/s ${rps.toFixed(3)} (target ≥ 0.5), p99 ${p99.toFixed(3)}`);
-    const vsExpress = mean(r.koa.map((s) => s.rps)) / mean(r.express.map((s) => s.rps));
-    const p99VsExpress = mean(r.koa.map((s) => s.p99)) / Math.max(mean(r.express.map((s) => s.p99)), 0.01);
+    const vsExpress = median(r.koa.map((s) => s.rps)) / median(r.express.map((s) => s.rps));
+    const p99VsExpress = median(r.koa.map((s) => s.p99)) / Math.max(median(r.express.map((s) => s.p99)), 0.01);
     console.log(`${path.padEnd(9)} ratio   koa/express req/s ${vsExpress.toFixed(3)} (target ≥ 2), p99 ${p99VsExpress.toFixed(3)} (target ≤ 1)`);
-    const bareRps = mean(r.bare.map((s) => s.rps)) / mean(r.raw.map((s) => s.rps));
+    const sameBytes = median(r.koa.map((s) => s.rps)) / median(r.rawh.map((s) => s.rps));
+    console.log(`${path.padEnd(9)} ratio   koa/rawh req/s ${sameBytes.toFixed(3)}: against node:http sending the same response`);
+    const cpu = (n: Name) => median(r[n].map((s) => s.cpuUs));
+    console.log(
+      `${path.padEnd(9)} ratio   server capacity (CPU per request) koa/raw ${(cpu('raw') / cpu('koa')).toFixed(3)}, koa/rawh ${(cpu('rawh') / cpu('koa')).toFixed(3)}, koa/express ${(cpu('express') / cpu('koa')).toFixed(3)}`,
+    );
+    const bareRps = median(r.bare.map((s) => s.rps)) / median(r.raw.map((s) => s.rps));
     console.log(`${path.padEnd(9)} ratio   bare-koa/raw req/s ${bareRps.toFixed(3)}: the framework's share; the rest is the middleware`);
   }
 }

@@ -1,5 +1,7 @@
 // The service's HTTP behaviour, against the real server on an ephemeral port.
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoTimeOncePerMillisecond } from '../src/logger.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -87,6 +89,9 @@ describe('request ids, headers and logs', () => {
     const line = s.logs.find((l) => l.requestId === 'trace-abc.123');
     expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/healthz', status: 200, level: 'info' });
     expect(typeof line?.durationMs).toBe('number');
+    // pino's ISO time, to the millisecond, close to now.
+    expect(line?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Math.abs(Date.parse(line!.time as string) - Date.now())).toBeLessThan(60_000);
   });
   it('replaces an unsafe incoming id with a UUID', async () => {
     const res = await fetch(`${s.url}/healthz`, { headers: { 'x-request-id': 'a b{}"<script>' } });
@@ -98,6 +103,18 @@ describe('request ids, headers and logs', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('log time', () => {
+  it("is pino's ISO time field, formatted once per millisecond", () => {
+    let now = Date.parse('2026-11-27T14:25:30.123Z');
+    const time = isoTimeOncePerMillisecond(() => now);
+    expect(pino.stdTimeFunctions.isoTime()).toMatch(/^,"time":"[^"]+Z"$/); // the shape it stands in for
+    expect(time()).toBe(',"time":"2026-11-27T14:25:30.123Z"');
+    expect(time()).toBe(',"time":"2026-11-27T14:25:30.123Z"');
+    now += 1;
+    expect(time()).toBe(',"time":"2026-11-27T14:25:30.124Z"');
   });
 });
 
