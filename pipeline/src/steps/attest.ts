@@ -44,29 +44,27 @@ export function byArtifact(attestations: readonly Attestation[]): Attestation[][
 export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, attestations: readonly Attestation[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
   const secrets = [...ctx.secrets, ...signing.secrets];
-  const attachOne = async (a: Attestation): Promise<boolean> => {
-    const already = await verifiedStatements(ctx, signing.policy, a.ref, a.type).then(
+  // What is already there, all checked at once (reads only).
+  const present = await eachConcurrently(attestations, (a) =>
+    verifiedStatements(ctx, signing.policy, a.ref, a.type).then(
       () => true,
       () => false,
-    );
-    if (already) return false;
+    ),
+  );
+  const missing = attestations.filter((_, i) => !present[i]);
+  const attach = async (a: Attestation): Promise<void> => {
     const file = await predicateFile(ctx, a);
     const attest = () => run(tool('cosign'), cosignAttestArgs(a.ref, signing.signer, file, a.type, ctx.access), { env, secrets });
     await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new Error(`attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
-    return true;
   };
   // cosign adds an attestation by rewriting the artifact's one `.att` manifest (read, append, push):
   // two at once on the same artifact would lose one. So each artifact's go in turn, artifacts at once.
-  const outcomes = (
-    await eachConcurrently(byArtifact(attestations), async (group) => {
-      const done: boolean[] = [];
-      for (const a of group) done.push(await attachOne(a));
-      return done;
-    })
-  ).flat();
-  const attached = outcomes.filter(Boolean).length;
+  await eachConcurrently(byArtifact(missing), async (group) => {
+    for (const a of group) await attach(a);
+  });
+  const attached = missing.length;
   return noted(
     undefined,
     attached === 0 ? `cached: all ${attestations.length} already attached by this signer` : `${attached} of ${attestations.length} attached`,
