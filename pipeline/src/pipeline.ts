@@ -190,7 +190,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const scan = environment.env?.[SCAN_COMMAND_ENV] ?? process.env[SCAN_COMMAND_ENV];
     const { also: sbom, ...packaged } = await alongsideTests(s, options, (dist) =>
       assembleAndPackage(s, options, dist, async (built) => {
-        const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, built.image));
+        const sbom = await ctx.progress.step('sbom', () => imageSbom(ctx, built.image, built.base));
         if (scan) await ctx.progress.step('scan', () => scanSbom(ctx, scan, sbom.path));
         return sbom;
       }),

@@ -13,6 +13,7 @@ import { projectRoot, type OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
+import { SYFT_ENV } from '../src/steps/sbom.js';
 import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut } from './fixtures.js';
@@ -42,6 +43,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.stop();
 });
+
+interface SpdxDocument {
+  documentNamespace?: string;
+  creationInfo: { created?: string };
+  packages: Array<{ SPDXID: string; name: string; versionInfo?: string; licenseDeclared?: string }>;
+  files?: Array<{ SPDXID: string }>;
+  relationships?: unknown[];
+}
+
+/** An SPDX document without what differs between two runs (its namespace and date), in a stable order. */
+function comparable(doc: SpdxDocument): unknown {
+  const bySpdxId = (a: { SPDXID: string }, b: { SPDXID: string }) => a.SPDXID.localeCompare(b.SPDXID);
+  const { documentNamespace: _namespace, creationInfo, ...rest } = doc;
+  const { created: _created, ...info } = creationInfo;
+  return {
+    ...rest,
+    creationInfo: info,
+    packages: [...doc.packages].sort(bySpdxId),
+    files: [...(doc.files ?? [])].sort(bySpdxId),
+    // Each relationship as text with its keys in one order (cosign hands the predicate back with them sorted).
+    relationships: (doc.relationships ?? []).map((r) => JSON.stringify(r, Object.keys(r as object).sort())).sort(),
+  };
+}
 
 /** The in-toto statement of the last envelope cosign verify-attestation printed. */
 const decodeStatement = (stdout: string): Statement => statementsIn(stdout).pop()!;
@@ -160,6 +184,36 @@ describe('a release from a fresh output folder', () => {
     const files = sbom.files.map((f) => f.fileName);
     expect(files).toEqual(expect.arrayContaining(['app/dist/main.js', 'app/dist/package-lock.json', 'etc/passwd']));
     expect(files.some((f) => /(^|\/)node$/.test(f))).toBe(true);
+  });
+
+  it('the SBOM is the document one full syft scan of the published image writes (the base half is scanned once per base)', async () => {
+    const { stdout } = await run('sh', ['-c', first.verify.sbom!], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
+    const attested = decodeStatement(stdout).predicate as SpdxDocument;
+    // The published image, pulled back as an OCI layout, scanned by syft with every default cataloger
+    // (binary classifier included) and the lockfile one, in one go.
+    const dir = await mkdtemp(join(tmpdir(), 'sbom-full-'));
+    await run(tool('crane'), ['pull', '--format', 'oci', first.image.ref, join(dir, 'layout')]);
+    const root = attested.packages.find((p) => p.SPDXID.startsWith('SPDXRef-DocumentRoot-'))!;
+    await run(
+      tool('syft'),
+      [
+        'scan',
+        `oci-dir:${join(dir, 'layout')}`,
+        '--select-catalogers',
+        '+javascript-lock-cataloger',
+        '--source-name',
+        root.name,
+        '--source-version',
+        root.versionInfo!,
+        '--output',
+        `spdx-json=${join(dir, 'full.spdx.json')}`,
+        '--quiet',
+      ],
+      { env: { ...process.env, ...SYFT_ENV } },
+    );
+    const full = JSON.parse(await readFile(join(dir, 'full.spdx.json'), 'utf8')) as SpdxDocument;
+    expect(comparable(attested)).toEqual(comparable(full));
+    expect(attested.packages.find((p) => p.name === 'node')?.versionInfo).toBe(process.version.slice(1)); // the classifier's finding
   });
 
   it('npm run verify shows the attestations; --attest signs a verification summary both majors read', async () => {
