@@ -27,8 +27,9 @@ describe.concurrent('graceful shutdown', () => {
     const svc = await spawnService({ SHUTDOWN_TIMEOUT_MS: '5000' });
     const { port } = new URL(svc.url);
 
-    // A slow upload: headers and half the body now, the rest after SIGTERM.
+    // A slow upload: headers and half the body now, the rest once the listener is seen closed.
     const body = JSON.stringify({ slow: 'x'.repeat(1000) });
+    let finishUpload = () => {};
     const inFlight = new Promise<{ status: number; text: string; connection: string | undefined }>((resolve, reject) => {
       const req = request(
         {
@@ -46,14 +47,14 @@ describe.concurrent('graceful shutdown', () => {
       );
       req.on('error', reject);
       req.write(body.slice(0, 500));
-      setTimeout(() => req.end(body.slice(500)), 1500);
+      finishUpload = () => req.end(body.slice(500));
     });
     await sleep(150);
     svc.child.kill('SIGTERM');
 
-    // New connections are refused once the listener closed (well before the upload completes).
+    // New connections are refused once the listener closed, while the upload is still in flight.
     let refused = false;
-    for (let i = 0; i < 24 && !refused; i++) {
+    for (let i = 0; i < 100 && !refused; i++) {
       refused = await fetch(`${svc.url}/healthz`).then(
         () => false,
         () => true,
@@ -61,6 +62,8 @@ describe.concurrent('graceful shutdown', () => {
       if (!refused) await sleep(50);
     }
     expect(refused).toBe(true);
+    expect(svc.child.exitCode).toBeNull(); // still draining: the upload has not finished
+    finishUpload();
 
     const done = await inFlight;
     expect(done.status).toBe(200);
@@ -73,11 +76,15 @@ describe.concurrent('graceful shutdown', () => {
   });
 
   it('reports not-ready during the shutdown delay while still serving', async () => {
-    const svc = await spawnService({ SHUTDOWN_DELAY_MS: '1500' });
+    const svc = await spawnService({ SHUTDOWN_DELAY_MS: '1000' });
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
     svc.child.kill('SIGTERM');
-    await sleep(300);
-    const res = await fetch(`${svc.url}/readyz`);
+    // Readiness turns as soon as the signal is handled; the listener stays open for the delay.
+    let res = await fetch(`${svc.url}/readyz`);
+    for (let i = 0; i < 40 && res.status === 200; i++) {
+      await sleep(25);
+      res = await fetch(`${svc.url}/readyz`);
+    }
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: 'shutting down' });
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
