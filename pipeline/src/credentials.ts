@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onCleanup } from './cleanup.js';
 
 export interface RegistryCredentials {
   env: NodeJS.ProcessEnv;
@@ -34,4 +35,22 @@ export async function registryCredentials(registry: string, env: NodeJS.ProcessE
     secrets: [password, auth],
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** What a command that reads a registry hands its tools: the credentials and how to reach it. */
+export interface RegistryAccessContext {
+  toolEnv: NodeJS.ProcessEnv;
+  secrets: string[];
+  access: { plainHttp: boolean };
+}
+
+/** Runs `work` with the registry's credentials, removed when it ends, however it ends (a signal included). */
+export async function withRegistryAccess<T>(registry: string, plainHttp: boolean, work: (ctx: RegistryAccessContext) => Promise<T>): Promise<T> {
+  const credentials = await registryCredentials(registry);
+  const dispose = onCleanup(() => credentials.dispose());
+  try {
+    return await work({ toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp } });
+  } finally {
+    await dispose();
+  }
 }

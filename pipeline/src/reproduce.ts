@@ -11,7 +11,7 @@ import { provenanceFacts, type ProvenancePredicate, type Statement } from '../..
 import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { sha256File } from './cache.js';
 import { onCleanup } from './cleanup.js';
-import { registryCredentials } from './credentials.js';
+import { withRegistryAccess } from './credentials.js';
 import { run } from './exec.js';
 import { strictArgs, UsageError } from './options.js';
 import { projectRoot } from './paths.js';
@@ -173,14 +173,9 @@ export async function reproduceCommand(argv: readonly string[]): Promise<number>
     process.stdout.write(`${REPRODUCE_USAGE}\n`);
     return 0;
   }
-  const credentials = await registryCredentials(options.chart.registry);
-  const dispose = onCleanup(() => credentials.dispose());
-  try {
-    const ctx = { toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp: options.plainHttp } };
-    const result = await reproduce(options, ctx, (l) => process.stderr.write(`reproduce: ${l}\n`));
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatReproduction(result)}\n`);
-    return result.matches ? 0 : 1;
-  } finally {
-    await dispose();
-  }
+  const result = await withRegistryAccess(options.chart.registry, options.plainHttp, (ctx) =>
+    reproduce(options, ctx, (l) => process.stderr.write(`reproduce: ${l}\n`)),
+  );
+  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatReproduction(result)}\n`);
+  return result.matches ? 0 : 1;
 }

@@ -1,8 +1,7 @@
 // `npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity … --certificate-oidc-issuer …)`
 // Exit 0: verified; 1: a verification failed (named in one line); 2: usage error.
 import { firstFailure, formatVerdict } from '../../ci/src/core/verification-report.js';
-import { onCleanup } from './cleanup.js';
-import { registryCredentials } from './credentials.js';
+import { withRegistryAccess } from './credentials.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
 import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
@@ -17,27 +16,17 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
-  const credentials = await registryCredentials(options.chart.registry);
-  const dispose = onCleanup(() => credentials.dispose());
-  let verdict;
-  let attested: string[] | undefined;
-  try {
-    verdict = await verifyRelease(options.chart, options.policy, {
-      toolEnv: credentials.env,
-      secrets: credentials.secrets,
-      access: { plainHttp: options.plainHttp },
+  const { verdict, attested } = await withRegistryAccess(options.chart.registry, options.plainHttp, async (ctx) => {
+    const verdict = await verifyRelease(options.chart, options.policy, {
+      ...ctx,
       render: options.render,
       deadline: Date.now() + options.timeoutSeconds * 1000,
     });
-    if (options.attestKey) {
-      const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
-      const ctx = { toolEnv: credentials.env, secrets: credentials.secrets, access: { plainHttp: options.plainHttp } };
-      const { attestVerdict } = await import('./verify-attest.js');
-      attested = await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION);
-    }
-  } finally {
-    await dispose();
-  }
+    if (!options.attestKey) return { verdict, attested: undefined };
+    const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
+    const { attestVerdict } = await import('./verify-attest.js');
+    return { verdict, attested: await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION) };
+  });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;
   const vsaLines = attested ? `\n${attested.map((r) => `verification summary (${verdict.verified ? 'PASSED' : 'FAILED'}) signed onto ${r}`).join('\n')}` : '';
   process.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatVerdict(verdict)}${vsaLines}\n`);

@@ -377,27 +377,18 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
   });
 
   it('an image built from another revision, or from another repository', async () => {
-    const revision = await craftedImage('other-revision', async (image) => {
-      await sbomOf(image);
-      await provenanceOf(image, (p) => ({
-        ...p,
-        buildDefinition: {
-          ...p.buildDefinition,
-          externalParameters: { ...p.buildDefinition.externalParameters, source: { repository: keyed.source, revision: 'f'.repeat(40) } },
-        },
-      }));
-    });
+    /** An image with an SBOM and a provenance naming this source instead of the release's. */
+    const builtFrom = (name: string, source: { repository: string; revision: string }) =>
+      craftedImage(name, async (image) => {
+        await sbomOf(image);
+        await provenanceOf(image, (p) => ({
+          ...p,
+          buildDefinition: { ...p.buildDefinition, externalParameters: { ...p.buildDefinition.externalParameters, source } },
+        }));
+      });
+    const revision = await builtFrom('other-revision', { repository: keyed.source, revision: 'f'.repeat(40) });
     await expectImageRejected('other-revision', revision, /its provenance names .*@ffffffffffff, not the chart's source/);
-    const repository = await craftedImage('other-repository', async (image) => {
-      await sbomOf(image);
-      await provenanceOf(image, (p) => ({
-        ...p,
-        buildDefinition: {
-          ...p.buildDefinition,
-          externalParameters: { ...p.buildDefinition.externalParameters, source: { repository: 'https://github.com/evil/fork', revision: keyed.revision } },
-        },
-      }));
-    });
+    const repository = await builtFrom('other-repository', { repository: 'https://github.com/evil/fork', revision: keyed.revision });
     await expectImageRejected('other-repository', repository, /its provenance names https:\/\/github\.com\/evil\/fork@/);
   });
 

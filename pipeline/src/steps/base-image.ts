@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cranePullArgs } from '../../../ci/src/core/crane-args.js';
 import { digestReference, formatDigestReference, parseDigestReference, repositoryIn, type DigestReference } from '../../../ci/src/core/reference.js';
 import type { Descriptor } from '../../../ci/src/core/oci.js';
-import { cachedDirectory } from '../cache.js';
+import { cachedDirectory, digestCacheKey } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { hostBaseImage } from '../oci/host-base.js';
@@ -34,7 +34,7 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
 
   const ref = parseDigestReference(base, '--base-image');
   const wanted = formatDigestReference(ref);
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `base-${ref.digest.slice('sha256:'.length, 'sha256:'.length + 24)}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `base-${digestCacheKey(ref.digest)}`), async (partial) => {
     await run(tool('crane'), cranePullArgs(ref, partial), { env: ctx.toolEnv, secrets: ctx.secrets }).catch((err: Error) => {
       throw new Error(`could not pull the base image ${wanted}: ${explainRegistryError(err.message, ref.registry)}`, { cause: err });
     });

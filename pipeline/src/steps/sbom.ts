@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withBaseFindings, type SyftDocument } from '../../../ci/src/core/syft-merge.js';
-import { cachedDirectory } from '../cache.js';
+import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { concurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
@@ -62,21 +62,17 @@ export function syftConvertArgs(syftJson: string, output: string): string[] {
   return ['convert', syftJson, '--output', `spdx-json=${output}`, '--quiet'];
 }
 
-const digestKey = (digest: string) => digest.slice('sha256:'.length, 'sha256:'.length + 24);
-
-function syft(args: string[], what: string, env: Record<string, string> = {}): Promise<unknown> {
-  return run(tool('syft'), args, { env: { ...process.env, ...SYFT_ENV, ...env } }).catch((err: Error) => {
+async function syft(args: string[], what: string, env: Record<string, string> = {}): Promise<void> {
+  await run(tool('syft'), args, { env: { ...process.env, ...SYFT_ENV, ...env } }).catch((err: Error) => {
     throw new Error(`syft could not ${what}: ${err.message.split('\n')[0]}`, { cause: err });
   });
 }
 
 /** What the binary classifier finds in the base, as syft JSON, once per base digest. */
 async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> {
-  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestKey(base.top.digest)}`), (partial) =>
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.top.digest)}`), (partial) =>
     // Packages and their links only: the files are listed (with digests) by the image's own scan.
-    syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }).then(
-      () => undefined,
-    ),
+    syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }),
   );
   return join(dir, 'binaries.syft.json');
 }
@@ -84,7 +80,7 @@ async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseImage): Promise<Noted<Sbom>> {
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestKey(image.index.digest)}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.index.digest)}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
       baseBinaries(ctx, base),
