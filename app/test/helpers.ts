@@ -40,6 +40,23 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
+/** Runs a command to its end without blocking the test worker; a non-zero exit is a result. */
+export function runToExit(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 let bundle: Promise<string> | undefined;
 
 /**
@@ -58,6 +75,13 @@ export function serviceEntryPoint(): Promise<string> {
   return bundle;
 }
 
+const started = new Set<ChildProcess>();
+
+/** Kills every service this file started that is still running (one a failed test left behind). */
+export function stopServices(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 /** Starts the shipped entry point as its own process and waits for its "listening" line. */
 export async function spawnService(env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, [await serviceEntryPoint()], {
@@ -65,6 +89,7 @@ export async function spawnService(env: Record<string, string> = {}): Promise<Ch
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const exited = once(child, 'exit').then(([code]) => code as number | null);

@@ -1,22 +1,24 @@
-// The shipped bundle as its own process: start-up validation, signals, draining, robustness.
+// The shipped bundle as its own process: start-up validation, signals, draining, robustness. Every
+// test starts its own process, so all of them run at once (a release runs this suite on every
+// changed build, and most of its time is waiting on the processes' timers).
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
-import { serviceEntryPoint, spawnService } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runToExit, serviceEntryPoint, spawnService, stopServices } from './helpers.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
-describe('start-up', () => {
+afterAll(stopServices);
+
+describe.concurrent('start-up', () => {
   it('stops with one clear line naming a bad variable, exit 2', async () => {
-    const r = spawnSync(process.execPath, [await serviceEntryPoint()], {
+    const r = await runToExit(process.execPath, [await serviceEntryPoint()], {
       cwd: appDir,
       env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
-      encoding: 'utf8',
     });
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['koa-service: invalid PORT="eighty": must be a whole number from 0 to 65535']);
     expect(r.stdout).toBe('');
   });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from './cleanup.js';
+import { Cancelled, cancellation } from './concurrently.js';
 
 export class CommandError extends Error {
   override name = 'CommandError';
@@ -26,6 +27,12 @@ export interface RunOptions {
   echo?: boolean;
   /** Kill the command (SIGKILL) and fail after this long. */
   timeoutMs?: number;
+  /**
+   * Run the command in a process group of its own, and stop the whole group whenever the command
+   * is stopped or ends: for a command that starts processes of its own (a test runner starting the
+   * service), which would otherwise outlive it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunResult {
@@ -41,25 +48,52 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
 }
 
+/** SIGKILL to every process of the group led by `pid`; nothing if the group is already gone. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
   return out;
 }
 
-/** Runs a command to completion; rejects with a CommandError carrying its (scrubbed) output. */
+/**
+ * Runs a command to completion; rejects with a CommandError carrying its (scrubbed) output. Run
+ * from a task of `concurrently` whose sibling failed, it is not started, or is killed, and rejects
+ * with a `Cancelled`.
+ */
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const secrets = options.secrets ?? [];
+  const name = command.split('/').pop();
+  const signal = cancellation();
+  const stopped = () => new Cancelled(`${name} ${args[0] ?? ''} stopped: another step failed`, { cause: signal?.reason });
+  if (signal?.aborted) return Promise.reject(stopped());
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup === true,
     });
-    // Stopped with the run if it is interrupted (a signal) before the command ends.
-    const stop = onCleanup(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
+    const kill = () => {
+      if (options.ownProcessGroup && child.pid !== undefined) killGroup(child.pid);
+      else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    // Stopped with the run if it is interrupted (a signal) before the command ends, or once a
+    // sibling task failed.
+    const stop = onCleanup(async () => kill());
+    let cancelled = false;
+    const cancel = () => {
+      cancelled = true;
+      kill();
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -68,7 +102,7 @@ export function run(command: string, args: readonly string[], options: RunOption
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            kill();
           }, options.timeoutMs);
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
@@ -82,7 +116,9 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       void stop();
-      const name = command.split('/').pop();
+      signal?.removeEventListener('abort', cancel);
+      if (options.ownProcessGroup && child.pid !== undefined) killGroup(child.pid); // whatever it left running
+      if (cancelled) return reject(stopped());
       if (timedOut) {
         return reject(
           new CommandError(

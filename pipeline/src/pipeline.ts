@@ -82,13 +82,13 @@ async function assemble(s: Session, options: PipelineOptions, dist: string): Pro
 /**
  * build, then the service's tests and `work` (what is made locally from the build) at once. Tests
  * gate what leaves the machine, not what is assembled on it: `work`'s result is returned only
- * once they passed, and a test failure is the error reported, after `work` settled.
+ * once they passed. A failure of either stops the other (see `concurrently`) and is the error reported.
  */
 async function alongsideTests<T>(s: Session, options: PipelineOptions, work: (dist: string) => Promise<T>): Promise<T> {
   const { ctx } = s;
   const dist = await ctx.progress.step('build', () => buildApp(ctx));
-  const tests = options.skipTests ? Promise.resolve() : ctx.progress.step('test', () => testApp(ctx, dist));
-  const [, made] = await concurrently([tests, work(dist)]);
+  const tests = () => (options.skipTests ? Promise.resolve() : ctx.progress.step('test', () => testApp(ctx, dist)));
+  const [, made] = await concurrently([tests, () => work(dist)]);
   return made;
 }
 
@@ -121,7 +121,7 @@ async function assembleAndPackage<T>(
   const { ctx, git } = s;
   const built = await assemble(s, options, dist);
   const planned = imageReference(ctx, built.image);
-  const [chart, also] = await concurrently([ctx.progress.step('chart', () => packageChart(ctx, planned, git.commitTime)), alsoFromImage(built)]);
+  const [chart, also] = await concurrently([() => ctx.progress.step('chart', () => packageChart(ctx, planned, git.commitTime)), () => alsoFromImage(built)]);
   return { ...built, chart, also };
 }
 
@@ -129,8 +129,8 @@ async function assembleAndPackage<T>(
 async function publish(s: Session, packaged: Packaged): Promise<Published> {
   const { ctx } = s;
   const [imageRef, chartRef] = await concurrently([
-    ctx.progress.step('publish image', () => publishImage(ctx, packaged.image)),
-    ctx.progress.step('publish chart', () => publishChart(ctx, packaged.chart)),
+    () => ctx.progress.step('publish image', () => publishImage(ctx, packaged.image)),
+    () => ctx.progress.step('publish chart', () => publishChart(ctx, packaged.chart)),
   ]);
   return { ...packaged, imageRef, chartRef };
 }
@@ -200,12 +200,12 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const { attestations, policyFile } = await releaseAttestations(s, published, sbom, signer.policy, startedOn);
     // Signatures (.sig) and attestations (.att) are separate attachments: made at once, checked at once.
     await concurrently([
-      ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts)),
-      ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations)),
+      () => ctx.progress.step('sign', () => signArtifacts(ctx, signer, artifacts)),
+      () => ctx.progress.step('attest', () => attestArtifacts(ctx, signer, attestations)),
     ]);
     await concurrently([
-      ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts)),
-      ctx.progress.step('verify attestations', () => verifyAttached(ctx, signer.policy, attestations, policyFile)),
+      () => ctx.progress.step('verify', () => verifyArtifacts(ctx, signer.policy, artifacts)),
+      () => ctx.progress.step('verify attestations', () => verifyAttached(ctx, signer.policy, attestations, policyFile)),
     ]);
     await ctx.progress.step('tag', () => tagRelease(ctx, [published.imageRef, published.chartRef]));
 

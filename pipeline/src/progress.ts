@@ -1,4 +1,6 @@
 // Step progress, one line per event so it reads the same in a terminal and in a CI log.
+import { isCancelled } from './concurrently.js';
+
 /** A step's result with a short note for the progress line ("cached", "3 blobs pushed"). */
 export class Noted<T> {
   constructor(
@@ -21,7 +23,7 @@ export class StepError extends Error {
 }
 
 export class Progress {
-  readonly timings: Array<{ step: string; ms: number; result: 'ok' | 'skipped' | 'failed'; note?: string }> = [];
+  readonly timings: Array<{ step: string; ms: number; result: 'ok' | 'skipped' | 'failed' | 'stopped'; note?: string }> = [];
 
   constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
 
@@ -38,8 +40,9 @@ export class Progress {
       return outcome.value;
     } catch (err) {
       const ms = performance.now() - started;
-      this.timings.push({ step: name, ms, result: 'failed' });
-      this.write(`✘ ${name} ${seconds(ms)}`);
+      const stopped = isCancelled(err);
+      this.timings.push({ step: name, ms, result: stopped ? 'stopped' : 'failed' });
+      this.write(stopped ? `■ ${name} ${seconds(ms)} (stopped: another step failed)` : `✘ ${name} ${seconds(ms)}`);
       throw err instanceof StepError ? err : new StepError(name, err);
     }
   }

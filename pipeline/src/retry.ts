@@ -2,11 +2,13 @@
 // timeout). crane and cosign already retry single requests; this covers what is left (helm, and
 // faults that outlast a tool's own attempts). A push is idempotent, so trying again is safe.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isCancelled } from './concurrently.js';
 
 const TRANSIENT =
   /\b(5\d\d|connection reset|ECONNRESET|ECONNREFUSED|EOF|broken pipe|timeout|timed out|Service Unavailable|Bad Gateway|Internal Server Error|too many requests|TOOMANYREQUESTS|UNAVAILABLE|429)\b/i;
 
 export function isTransient(err: unknown): boolean {
+  if (isCancelled(err)) return false; // stopped on purpose: another step failed
   return TRANSIENT.test(err instanceof Error ? err.message : String(err));
 }
 

@@ -14,6 +14,7 @@ import { atDigest, formatDigestReference, parseDigestReference, type DigestRefer
 import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { onCleanup } from './cleanup.js';
+import { concurrently, eachConcurrently } from './concurrently.js';
 import { run } from './exec.js';
 import { manifestOf } from './steps/inspect.js';
 import { cosignReason, cosignVerify } from './steps/verify.js';
@@ -131,10 +132,10 @@ async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
 async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[], source: ProvenanceFinding): Promise<ImageVerdict> {
   const what = `image ${formatDigestReference(ref)}`;
-  const [signed, provenance, sbom] = await Promise.all([
-    verifySignedImage(ctx, policy, ref, usedBy),
-    provenanceOf(ctx, policy, ref, what, source),
-    sbomOf(ctx, policy, ref, what),
+  const [signed, provenance, sbom] = await concurrently([
+    () => verifySignedImage(ctx, policy, ref, usedBy),
+    () => provenanceOf(ctx, policy, ref, what, source),
+    () => sbomOf(ctx, policy, ref, what),
   ]);
   if (!signed.verified) return signed;
   const verdict: ImageVerdict = {
@@ -148,17 +149,16 @@ async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestRefere
 
 async function verifySignedImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
   // The image's own signature, and (as soon as its manifest is read) each platform manifest's, at once.
-  const platforms = manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).then(
-    (manifest) =>
-      Promise.all(
-        (manifest.manifests ?? []).map(async (m) => {
+  const platforms = () =>
+    manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).then(
+      (manifest) =>
+        eachConcurrently(manifest.manifests ?? [], async (m) => {
           const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
           return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
         }),
-      ),
-    () => undefined,
-  );
-  const [verdict, children] = await Promise.all([verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`), platforms]);
+      () => undefined,
+    );
+  const [verdict, children] = await concurrently([() => verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`), platforms]);
   if (!verdict.verified) return { ...verdict, usedBy };
   if (!children) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };
   const bad = children.find((c) => !c.verdict.verified);
@@ -182,13 +182,14 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
   const values = ctx.render ?? PACKAGED_VALUES;
   // The chart's signature, its provenance and its rendering, at once: what was rendered is used only
   // if the signature and the provenance hold.
-  const [signedChart, provenance, rendering] = await Promise.all([
-    verifyArtifact(bounded, policy, chartRef, 'the chart'),
-    provenanceOf(bounded, policy, chartRef, 'the chart'),
-    renderChart(bounded, chartRef, values).then(
-      (text) => ({ text }),
-      (err: Error) => ({ error: err }),
-    ),
+  const [signedChart, provenance, rendering] = await concurrently([
+    () => verifyArtifact(bounded, policy, chartRef, 'the chart'),
+    () => provenanceOf(bounded, policy, chartRef, 'the chart'),
+    () =>
+      renderChart(bounded, chartRef, values).then(
+        (text) => ({ text }),
+        (err: Error) => ({ error: err }),
+      ),
   ]);
   const chart: ArtifactVerdict =
     !signedChart.verified || 'found' in provenance
@@ -206,12 +207,10 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
   }
   const parsed = parseRendered(rendering.text);
   const found = imagesIn(parsed.objects);
-  const images = await Promise.all(
-    found.images.map(async ({ image, usedBy }): Promise<ImageVerdict> => {
-      const reason = unpinned(image);
-      if (reason) return { ref: image, usedBy, verified: false, reason };
-      return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy, source);
-    }),
-  );
+  const images = await eachConcurrently(found.images, async ({ image, usedBy }): Promise<ImageVerdict> => {
+    const reason = unpinned(image);
+    if (reason) return { ref: image, usedBy, verified: false, reason };
+    return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy, source);
+  });
   return releaseVerdict(chart, images, [...parsed.problems, ...found.problems], describeValues(values));
 }

@@ -3,8 +3,8 @@
 // a user picks works (no fetch() and its "unsafe port" list); malformed input is a usage error.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/paths.js';
 import { startLocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
-import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
+import { freePort, runCli, SHARED_CACHE, testRegistry } from './fixtures.js';
 
 async function portIsFree(port: number): Promise<boolean> {
   const server = createServer();
@@ -49,6 +49,84 @@ describe('a signal to the runner', () => {
       expect(JSON.parse(third.stdout).image.digest).toBe(JSON.parse(again.stdout).image.digest);
     }, 180_000);
   }
+});
+
+/** Processes whose command line mentions `path` (e.g. a service started from a folder under it). */
+function processesUnder(path: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const cmdline = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return ''; // gone meanwhile
+      }
+    })();
+    if (cmdline.includes(path)) found.push(Number(pid));
+  }
+  return found;
+}
+
+describe('a signal during the service tests', () => {
+  it('stops the test runner and every service process the tests started', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'signal-tests-'));
+    const env = {
+      ...process.env,
+      PIPELINE_OUT_DIR: out,
+      PIPELINE_CACHE_DIR: await mkdtemp(join(tmpdir(), 'signal-cache-')),
+      PIPELINE_REGISTRY_PORT: String(await freePort()),
+    };
+    const child = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const services = () => processesUnder(join(out, 'work', 'app-under-test-'));
+    try {
+      // The process tests start the service from the step's own folder under the run's output.
+      for (let i = 0; i < 1200 && services().length === 0 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(services().length, stderr).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      const [exit] = (await once(child, 'exit')) as [number | null];
+      expect(exit).toBe(143);
+      expect(services()).toEqual([]);
+    } finally {
+      for (const pid of services()) process.kill(pid, 'SIGKILL');
+    }
+  }, 180_000);
+});
+
+describe('a failure beside the service tests', () => {
+  it('stops the tests at once (runner and services), and is the failure reported', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sibling-fails-'));
+    const registry = await testRegistry('sibling');
+    const env = { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: await mkdtemp(join(tmpdir(), 'sibling-cache-')) };
+    const args = ['--registry', `${registry.address}/sibling`, '--base-image', 'host'];
+    const services = () => processesUnder(join(out, 'work', 'app-under-test-'));
+    try {
+      // Once without tests, so that the image and its SBOM are cached and the scan hook below runs
+      // while the tests still run.
+      const warm = await runCli([...args, '--skip-tests'], { ...env, PIPELINE_SCAN_COMMAND: 'exit 3;' });
+      expect(warm.code, warm.stderr).toBe(1);
+      // A scan hook that fails as soon as a service the tests started is running.
+      const hook = join(out, 'fail-while-tested.mjs');
+      await writeFile(
+        hook,
+        `import { readdirSync, readFileSync } from 'node:fs';
+const under = ${JSON.stringify(join(out, 'work', 'app-under-test-'))};
+const seen = () => readdirSync('/proc').some((p) => { try { return readFileSync('/proc/' + p + '/cmdline', 'utf8').includes(under); } catch { return false; } });
+for (let i = 0; i < 600; i++) { if (seen()) process.exit(3); await new Promise((r) => setTimeout(r, 50)); }
+process.exit(4);
+`,
+      );
+      const r = await runCli(args, { ...env, PIPELINE_SCAN_COMMAND: `node ${hook}` });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(/^pipeline: scan: PIPELINE_SCAN_COMMAND \(node .*\) rejected the SBOM: sh -c failed \(exit 3\)/);
+      expect(r.stderr).toMatch(/^■ test \d+\.\ds \(stopped: another step failed\)$/m);
+      expect(services()).toEqual([]);
+    } finally {
+      for (const pid of services()) process.kill(pid, 'SIGKILL');
+      await registry.stop();
+    }
+  }, 180_000);
 });
 
 describe('ports', () => {

@@ -83,8 +83,8 @@ export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseI
   const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.index.digest)}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
-      baseBinaries(ctx, base),
-      syft(syftScanArgs(image.layout.dir, scanned, ctx.release.title, ctx.release.version), 'scan the image'),
+      () => baseBinaries(ctx, base),
+      () => syft(syftScanArgs(image.layout.dir, scanned, ctx.release.title, ctx.release.version), 'scan the image'),
     ]);
     const merged = join(partial, 'sbom.syft.json');
     await writeFile(merged, JSON.stringify(withBaseFindings(await readJson<SyftDocument>(scanned), await readJson<SyftDocument>(binaries))));

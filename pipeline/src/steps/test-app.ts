@@ -25,6 +25,7 @@ export async function testApp(ctx: StepContext, dist: string): Promise<Noted<voi
     ({ stdout } = await run(process.execPath, [vitest, 'run', 'app/test', '--reporter=dot'], {
       cwd: ctx.root,
       env: { ...process.env, CI: '1', APP_ROOT: appRoot },
+      ownProcessGroup: true, // the service processes the tests start stop with the runner
     }));
   } finally {
     await rm(appRoot, { recursive: true, force: true });
