@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cosignSignArgs, cosignVerifyArgs, cosignVerifyCommand, githubWorkflowIdentity, GITHUB_ACTIONS_ISSUER } from '../src/core/cosign-args.js';
-import { helmPullArgs } from '../src/core/helm-args.js';
+import { helmTemplateArgs, PACKAGED_VALUES } from '../src/core/helm-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
 import { gitArgs, releaseArgs, signArgs, verifyArgs } from '../src/core/step-args.js';
 
@@ -63,9 +63,35 @@ describe('cosign arguments', () => {
 });
 
 describe('helm arguments', () => {
-  it('pulls by digest only, plain HTTP for loopback', () => {
-    expect(helmPullArgs(parseDigestReference(`ghcr.io/o/charts/x@${D}`), 'out')).toEqual(['pull', `oci://ghcr.io/o/charts/x@${D}`, '--destination', 'out']);
-    expect(helmPullArgs(parseDigestReference(`127.0.0.1:5000/charts/x@${D}`), 'out')).toContain('--plain-http');
+  it('renders from the registry by digest only, with the values given, plain HTTP for loopback', () => {
+    expect(helmTemplateArgs(parseDigestReference(`ghcr.io/o/charts/x@${D}`))).toEqual([
+      'template',
+      'release',
+      `oci://ghcr.io/o/charts/x@${D}`,
+      '--namespace',
+      'default',
+    ]);
+    expect(helmTemplateArgs(parseDigestReference(`127.0.0.1:5000/charts/x@${D}`))).toContain('--plain-http');
+    expect(
+      helmTemplateArgs(
+        parseDigestReference(`ghcr.io/o/charts/x@${D}`),
+        { ...PACKAGED_VALUES, releaseName: 'web', valuesFiles: ['prod.yaml'], set: ['a=1'], setString: ['b=2'] },
+        { plainHttp: true },
+      ),
+    ).toEqual([
+      'template',
+      'web',
+      `oci://ghcr.io/o/charts/x@${D}`,
+      '--namespace',
+      'default',
+      '--values',
+      'prod.yaml',
+      '--set',
+      'a=1',
+      '--set-string',
+      'b=2',
+      '--plain-http',
+    ]);
   });
 });
 

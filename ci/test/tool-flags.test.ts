@@ -18,7 +18,7 @@ import {
   type Signer,
 } from '../src/core/cosign-args.js';
 import { craneDigestArgs, cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '../src/core/crane-args.js';
-import { helmPullArgs } from '../src/core/helm-args.js';
+import { helmTemplateArgs, PACKAGED_VALUES } from '../src/core/helm-args.js';
 import { parseDigestReference } from '../src/core/reference.js';
 import { CommandError, run } from '../../pipeline/src/exec.js';
 import { tool, type ToolName } from '../../pipeline/src/tools.js';
@@ -142,11 +142,11 @@ describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept eve
 });
 
 describe('helm and crane accept what the steps run', () => {
-  it('helm pull by digest', async () => {
-    const dest = await mkdtemp(join(tmpdir(), 'pull-'));
+  it('helm template from the registry by digest', async () => {
+    const values = { ...PACKAGED_VALUES, valuesFiles: ['prod.yaml'], set: ['a=1'], setString: ['b=2'] };
     await Promise.all([
-      expectParsed('helm', helmPullArgs(parseDigestReference(`127.0.0.1:5999/charts/koa-service@${D}`), dest)),
-      expectParsed('helm', helmPullArgs(parseDigestReference(`registry.invalid/charts/koa-service@${D}`), dest, { plainHttp: true })),
+      expectParsed('helm', helmTemplateArgs(parseDigestReference(`127.0.0.1:5999/charts/koa-service@${D}`))),
+      expectParsed('helm', helmTemplateArgs(parseDigestReference(`registry.invalid/charts/koa-service@${D}`), values, { plainHttp: true })),
     ]);
   });
 

@@ -3,17 +3,13 @@
 // installed, for every image it would have the cluster run (read fail-closed: rendered-images.ts);
 // each must be digest-pinned and signed, an image index's platform manifests too. The chart and each
 // image must carry SLSA provenance from one source (the chart's), and each image an SBOM. Every call to a
-// registry is bounded by the overall deadline; the temporary folder goes on every exit path.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// registry is bounded by the overall deadline.
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js';
-import { describeValues, helmPullArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
+import { describeValues, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
 import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
-import { onCleanup } from './cleanup.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
 import { run } from './exec.js';
 import { manifestOf } from './steps/inspect.js';
@@ -105,28 +101,16 @@ async function sbomOf(ctx: VerifyContext, policy: Policy, ref: DigestReference, 
   }
 }
 
-/** Pulls the chart by digest into a temporary folder and renders it as it will be installed. */
+/** Renders the chart, pulled by digest, as it will be installed. */
 async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values: RenderValues): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'verify-chart-'));
-  const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
-  try {
-    await run(tool('helm'), helmPullArgs(chartRef, dir, ctx.access ?? {}), {
-      env: ctx.toolEnv,
-      secrets: ctx.secrets,
-      timeoutMs: remaining(ctx, 'pulling the chart'),
-    }).catch((err: Error) => {
-      throw new Error(`pulling the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
-    });
-    const [tgz] = await readdir(dir);
-    const { stdout } = await run(tool('helm'), helmTemplateArgs(join(dir, tgz!), values), {
-      env: ctx.toolEnv,
-      secrets: ctx.secrets,
-      timeoutMs: remaining(ctx, 'rendering the chart'),
-    });
-    return stdout;
-  } finally {
-    await release();
-  }
+  const { stdout } = await run(tool('helm'), helmTemplateArgs(chartRef, values, ctx.access ?? {}), {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+    timeoutMs: remaining(ctx, 'rendering the chart'),
+  }).catch((err: Error) => {
+    throw new Error(`rendering the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
+  });
+  return stdout;
 }
 
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */

@@ -2,7 +2,7 @@
 // image past it: every trick must fail closed (exit 1), and the same construct with the signed
 // image must pass (so the walker really reads through the trick). Then loose identities, values
 // given at install time, a stalling registry and a signal mid-verification.
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -255,24 +255,20 @@ describe('a registry that stops answering', () => {
     expect(r.stderr).toContain(`${proxy.address} did not answer in time`);
   });
 
-  it('SIGTERM mid-pull stops the tools, removes the temporary chart folder, exits 143', async () => {
+  it('SIGTERM mid-pull stops the tools and exits 143', async () => {
     // The signature is read; the chart's content (its one layer) never comes.
     const manifest = JSON.parse((await run(tool('crane'), ['manifest', release.chart.ref])).stdout) as { layers: Array<{ digest: string }> };
     const content = manifest.layers[0]!.digest;
-    proxy.policy = (r) => (r.method === 'GET' && r.path.endsWith(`/blobs/${content}`) ? 'stall' : 'pass');
+    let pulling = false;
+    proxy.policy = (r) => (r.method === 'GET' && r.path.endsWith(`/blobs/${content}`) ? ((pulling = true), 'stall') : 'pass');
     const chart = `${proxy.address}/${release.chart.repository.split('/').slice(1).join('/')}@${release.chart.digest}`;
-    const tmp = await mkdtemp(join(tmpdir(), 'verify-tmp-'));
-    const child = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), 'verify', chart, '--key', pub], {
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100 && (await readdir(tmp)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await readdir(tmp)).toHaveLength(1); // helm is pulling into it
+    const child = spawn(process.execPath, [join(projectRoot, 'pipeline', 'dist', 'cli.mjs'), 'verify', chart, '--key', pub], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !pulling; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pulling).toBe(true); // helm is reading the chart's content
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(143);
-    expect(await readdir(tmp)).toEqual([]);
-    const { stdout } = await run('pgrep', ['-f', `helm pull oci://${proxy.address}`]).catch(() => ({ stdout: '' }));
+    const { stdout } = await run('pgrep', ['-f', `helm template release oci://${proxy.address}`]).catch(() => ({ stdout: '' }));
     expect(stdout.trim()).toBe('');
   });
 });

@@ -14,17 +14,6 @@ export function chartRepository(target: RegistryTarget, name: string): string {
   return repositoryIn(target, `charts/${name}`);
 }
 
-/** `helm pull` of a chart by digest only. */
-export function helmPullArgs(ref: DigestReference, destination: string, access: RegistryAccess = {}): string[] {
-  return [
-    'pull',
-    `oci://${ref.registry}/${ref.repository}@${ref.digest}`,
-    '--destination',
-    destination,
-    ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
-  ];
-}
-
 /** What a chart is rendered with: as `helm install` will be given it. */
 export interface RenderValues {
   releaseName: string;
@@ -36,16 +25,21 @@ export interface RenderValues {
 
 export const PACKAGED_VALUES: RenderValues = { releaseName: 'release', namespace: 'default', valuesFiles: [], set: [], setString: [] };
 
-export function helmTemplateArgs(chart: string, values: RenderValues = PACKAGED_VALUES): string[] {
+/**
+ * `helm template` of a chart in the registry, by digest only (helm pulls exactly that manifest),
+ * rendered as it will be installed: one process, no download folder.
+ */
+export function helmTemplateArgs(ref: DigestReference, values: RenderValues = PACKAGED_VALUES, access: RegistryAccess = {}): string[] {
   return [
     'template',
     values.releaseName,
-    chart,
+    `oci://${ref.registry}/${ref.repository}@${ref.digest}`,
     '--namespace',
     values.namespace,
     ...values.valuesFiles.flatMap((f) => ['--values', f]),
     ...values.set.flatMap((s) => ['--set', s]),
     ...values.setString.flatMap((s) => ['--set-string', s]),
+    ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
   ];
 }
 
