@@ -45,14 +45,14 @@ export class StepCache {
   }
 }
 
+/** A cache folder's name part for something made once per digest: the first 24 hex digits of it. */
+export const digestCacheKey = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 24);
+
 /**
  * A folder in the cache that is either absent or complete. `build` fills a private partial folder
  * that is then renamed into place (atomic): concurrent runs never see half of one, and when two
  * build the same key at once the first rename wins and the other's copy (the same content) is dropped.
  */
-/** A cache folder's name part for something made once per digest: the first 24 hex digits of it. */
-export const digestCacheKey = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 24);
-
 export async function cachedDirectory(dir: string, build: (partial: string) => Promise<void>): Promise<{ dir: string; built: boolean }> {
   if (await exists(dir)) return { dir, built: false };
   const partial = `${dir}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;

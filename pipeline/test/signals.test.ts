@@ -1,9 +1,9 @@
 // The runner interrupted, and the exit-code contract: a signal to the pipeline's own process stops
 // the registry it started and removes its pid file, exits 130/143, and a rerun converges; any port
 // a user picks works (no fetch() and its "unsafe port" list); malformed input is a usage error.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,18 +53,7 @@ describe('a signal to the runner', () => {
 
 /** Processes whose command line mentions `path` (e.g. a service started from a folder under it). */
 function processesUnder(path: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    const cmdline = (() => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      } catch {
-        return ''; // gone meanwhile
-      }
-    })();
-    if (cmdline.includes(path)) found.push(Number(pid));
-  }
-  return found;
+  return spawnSync('pgrep', ['-f', path], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 }
 
 describe('a signal during the service tests', () => {
@@ -110,10 +99,12 @@ describe('a failure beside the service tests', () => {
       const hook = join(out, 'fail-while-tested.mjs');
       await writeFile(
         hook,
-        `import { readdirSync, readFileSync } from 'node:fs';
+        `import { spawnSync } from 'node:child_process';
 const under = ${JSON.stringify(join(out, 'work', 'app-under-test-'))};
-const seen = () => readdirSync('/proc').some((p) => { try { return readFileSync('/proc/' + p + '/cmdline', 'utf8').includes(under); } catch { return false; } });
-for (let i = 0; i < 600; i++) { if (seen()) process.exit(3); await new Promise((r) => setTimeout(r, 50)); }
+for (let i = 0; i < 600; i++) {
+  if (spawnSync('pgrep', ['-f', under]).status === 0) process.exit(3);
+  await new Promise((r) => setTimeout(r, 50));
+}
 process.exit(4);
 `,
       );
