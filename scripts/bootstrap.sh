@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Makes a clone ready to run, idempotently: npm ci where a lockfile changed, the pinned tools
 # (scripts/install-tools.sh), the compiled pipeline CLI (scripts/build-cli.mjs) and, for the tests,
-# the Python venv of the policy check. The same script prepares the Dagger module's toolbox
-# container, with BOOTSTRAP_PROFILE=runtime (root and app/ packages, tools, CLI; no ci/, no venv);
-# BOOTSTRAP_PROFILE=app installs only app/'s packages (what `npm start` needs).
+# the Python venv of the policy check; the tools and the venv outside the clone (scripts/locations.sh).
+# The same script prepares the Dagger module's toolbox container, with BOOTSTRAP_PROFILE=runtime
+# (root and app/ packages, tools, CLI; no ci/, no venv). BOOTSTRAP_PROFILE=packages installs the npm
+# packages only (what `npm run test:unit` needs); BOOTSTRAP_PROFILE=app only app/'s (`npm start`).
 # One bootstrap at a time per clone: two at once would corrupt node_modules (npm ci's ENOTEMPTY).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 profile="${BOOTSTRAP_PROFILE:-dev}"
+# shellcheck source=locations.sh
+source "$root/scripts/locations.sh"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "bootstrap: node and npm are required (Node 20.19+); install them and rerun" >&2
@@ -36,14 +39,14 @@ for dir in "${packages[@]}"; do
   fi
 done
 
-[ "$profile" = app ] && exit 0
+[ "$profile" = app ] || [ "$profile" = packages ] && exit 0
 if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else bash "$root/scripts/install-tools.sh"; fi
 node "$root/scripts/build-cli.mjs"
 
 [ "$profile" = runtime ] && exit 0
 
 # Python for the offline policy schema check (policy/validate_kyverno.py), pinned in requirements.txt.
-venv="${PIPELINE_VENV:-$root/.tools/venv}"
+venv="$PIPELINE_VENV"
 req="$root/policy/requirements.txt"
 stamp="$venv/.requirements-sha256"
 sum=$(sha256sum "$req" | cut -c1-64)

@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { toolsDir } from './locations.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'pipeline', 'dist', 'cli.mjs');
-const tools = process.env.PIPELINE_TOOLS_DIR ?? join(root, '.tools', 'bin');
+const tools = toolsDir();
 
 function newest(path) {
   const st = statSync(path);
@@ -21,11 +22,16 @@ function newest(path) {
 const scopes = process.argv.includes('--sigstore') ? ['runtime', 'sigstore'] : ['runtime'];
 
 function missingTools() {
-  for (const line of readFileSync(join(root, 'tools.lock'), 'utf8').split('\n')) {
-    const [name, pkg, version, scope] = line.trim().split(/\s+/);
-    if (!name || name.startsWith('#') || !scopes.includes(scope)) continue;
+  const pins = readFileSync(join(root, 'tools.lock'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([name]) => name && !name.startsWith('#'));
+  const toolchain = pins.find((p) => p[3] === 'toolchain')?.[2];
+  for (const [name, pkg, version, scope] of pins) {
+    if (!scopes.includes(scope)) continue;
+    // The stamp scripts/install-tools.sh writes: the module at its version, by which Go.
     const stamp = join(tools, `.${name}.version`);
-    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version}`) return `${name} ${version} is not installed`;
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version} ${toolchain}`) return `${name} ${version} is not installed in ${tools}`;
   }
   return undefined;
 }

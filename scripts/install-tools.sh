@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Installs the pinned external tools into .tools/bin (git-ignored), idempotently; with names as
-# arguments, only those. The Dagger module's toolbox runs this same script in its Go container.
-# Each tool is built from source through the Go module proxy with `go install`; Go's module and
-# build caches stay outside the clone so a rerun (or a fresh clone on the same machine) is fast.
-# The pins live in tools.lock beside this script's parent: one line per tool, "name module version".
+# Installs the pinned external tools of tools.lock, idempotently; with names as arguments, only
+# those. The Dagger module's toolbox runs this same script in its Go container.
+# Each tool is built from source through the Go module proxy with `go install`, by exactly the Go
+# of tools.lock's "toolchain" line (GOTOOLCHAIN: whatever Go runs this only has to be able to switch
+# to it). The tools, and Go's module and build caches, live outside the clone (scripts/locations.sh),
+# so a rerun, or a fresh clone on the same machine, is fast.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="${PIPELINE_TOOLS_DIR:-$root/.tools/bin}"
 lock="$root/tools.lock"
+# shellcheck source=locations.sh
+source "$root/scripts/locations.sh"
+bin="$PIPELINE_TOOLS_DIR"
 mkdir -p "$bin"
 
-export GOMODCACHE="${GOMODCACHE:-$HOME/.cache/release-pipeline/go-mod}"
-export GOCACHE="${GOCACHE:-$HOME/.cache/release-pipeline/go-build}"
+toolchain=$(awk '$1 !~ /^#/ && $4 == "toolchain" { print $3 }' "$lock")
+if [ -z "$toolchain" ]; then
+  echo "install-tools: tools.lock has no toolchain line (go golang.org/toolchain goX.Y.Z toolchain); add one" >&2
+  exit 1
+fi
+export GOTOOLCHAIN="$toolchain"
 export GOFLAGS="${GOFLAGS:--trimpath}"
 export CGO_ENABLED=0
 
@@ -20,6 +27,7 @@ export CGO_ENABLED=0
 scope="${TOOLS_SCOPE:-all}"
 only=("$@")
 wanted() {
+  [ "$2" = toolchain ] && return 1
   [ "$scope" = all ] || [ "$scope" = "$2" ] || return 1
   [ ${#only[@]} -eq 0 ] && return 0
   local n; for n in "${only[@]}"; do [ "$n" = "$1" ] && return 0; done
@@ -31,19 +39,20 @@ while read -r name pkg version use; do
   case "$name" in ''|'#'*) continue ;; esac
   wanted "$name" "$use" || continue
   stamp="$bin/.$name.version"
-  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pkg@$version" ]; then
+  # What built it, as scripts/cli.mjs checks it: the module at its version, by which Go.
+  want="$pkg@$version $toolchain"
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     continue
   fi
   if ! command -v go >/dev/null 2>&1; then
-    echo "install-tools: $name $version is not installed in $bin and 'go' is not found; install Go 1.26 (https://go.dev/doc/install) and rerun 'npm run tools'" >&2
+    echo "install-tools: $name $version is not installed in $bin and 'go' is not found; install Go (any release from 1.21 on switches to $toolchain: https://go.dev/doc/install) and rerun 'npm run tools'" >&2
     exit 1
   fi
-  echo "tools: installing $name $version ($pkg)" >&2
+  echo "tools: installing $name $version ($pkg) with $toolchain into $bin" >&2
   tmp=$(mktemp -d)
   if GOBIN="$tmp" go install "$pkg@$version"; then
-    built="$tmp/$(basename "$pkg")"
-    mv -f "$built" "$bin/$name"
-    echo "$pkg@$version" > "$stamp"
+    mv -f "$tmp/$(basename "$pkg")" "$bin/$name"
+    echo "$want" > "$stamp"
   else
     echo "tools: failed to install $name $version; check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2
     status=1

@@ -8,8 +8,12 @@
 /** The toolbox: Node (the host's exact version), git and bash; runs the compiled pipeline CLI. */
 export const NODE_IMAGE = 'node:20.20.2-bookworm@sha256:8f693eaa7e0a8e71560c9a82b55fd54c2ae920a2ba5d2cde28bac7d1c01c9ba5';
 
-/** Builds the pinned Go tools from tools.lock (go install), for the toolbox. */
-export const GO_IMAGE = 'golang:1.26-bookworm@sha256:b305420a68d0f229d91eb3b3ed9e519fcf2cf5461da4bef997bf927e8c0bfd2b';
+/**
+ * Starts the build of the pinned Go tools from tools.lock for the toolbox. This image's Go (1.26.4,
+ * GOTOOLCHAIN=local in its environment) only switches: install-tools.sh sets GOTOOLCHAIN to
+ * tools.lock's toolchain line, which is what builds every tool.
+ */
+export const GO_IMAGE = 'golang:1.26.4-bookworm@sha256:b305420a68d0f229d91eb3b3ed9e519fcf2cf5461da4bef997bf927e8c0bfd2b';
 
 /** The runtime base of the released image: Node 20, no shell, no package manager, uid 65532. */
 export const RUNTIME_BASE_IMAGE = 'gcr.io/distroless/nodejs20-debian12:nonroot@sha256:2cd820156cf039c8b54ae2d2a97e424b6729070714de8707a6b79f20d56f6a9a';

@@ -25,7 +25,7 @@ export function runtimeTools(source: Directory): Directory {
     .withEnvVariable('GOCACHE', '/root/.cache/go-build')
     .withEnvVariable('PIPELINE_TOOLS_DIR', TOOLS)
     .withEnvVariable('TOOLS_SCOPE', 'runtime')
-    .withDirectory('/build', source, { include: ['tools.lock', 'scripts/install-tools.sh'] })
+    .withDirectory('/build', source, { include: ['tools.lock', 'scripts/install-tools.sh', 'scripts/locations.sh'] })
     .withWorkdir('/build')
     .withExec(['bash', 'scripts/install-tools.sh'])
     .directory(TOOLS);

@@ -3,7 +3,7 @@
 // the chart there with the recorded inputs (commit facts, source URL, base image by digest) using
 // that revision's own pipeline, and report whether the digests match the released ones.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
@@ -18,6 +18,8 @@ import { projectRoot } from './paths.js';
 import { cosignReason } from './steps/verify.js';
 import { verifiedStatements } from './steps/verify-attestation.js';
 import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
+import { toolsDirFor } from '../../scripts/locations.mjs';
+import { toolsFolder } from './tools.js';
 
 export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--plain-http] [--json]
 
@@ -102,6 +104,21 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
   }
 }
 
+/**
+ * The tools the rebuild runs: this checkout's when the revision pins the same tools.lock, otherwise
+ * that revision's own pins, installed by its own script into their own folder.
+ */
+async function revisionTools(src: string, log: (line: string) => void): Promise<string> {
+  const theirs = toolsDirFor(await readFile(join(src, 'tools.lock'), 'utf8'));
+  if (theirs === toolsDirFor(await readFile(join(projectRoot, 'tools.lock'), 'utf8'))) {
+    log(`tools: this checkout's (${toolsFolder()}), the revision pins the same tools.lock`);
+    return toolsFolder();
+  }
+  log(`tools: the revision pins other tools; installing its tools.lock into ${theirs}`);
+  await run('bash', ['scripts/install-tools.sh'], { cwd: src, env: { ...process.env, PIPELINE_TOOLS_DIR: theirs, TOOLS_SCOPE: 'runtime' } });
+  return theirs;
+}
+
 export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
   const chart = await recorded(ctx, options.policy, options.chart, 'chart');
   const image = chart.facts.image;
@@ -125,6 +142,7 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
     log(`checking out ${source.revision.slice(0, 12)} into ${src}`);
     await checkout(src, source.revision, lockfiles);
     await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src });
+    const tools = await revisionTools(src, log);
     const facts = [
       '--revision',
       source.revision,
@@ -138,7 +156,13 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
       ...(options.plainHttp ? ['--plain-http'] : []),
       '--json',
     ];
-    const env = { ...process.env, ...ctx.toolEnv, PIPELINE_OUT_DIR: join(dir, 'out'), PIPELINE_CACHE_DIR: join(dir, 'out', 'cache') };
+    const env = {
+      ...process.env,
+      ...ctx.toolEnv,
+      PIPELINE_TOOLS_DIR: tools,
+      PIPELINE_OUT_DIR: join(dir, 'out'),
+      PIPELINE_CACHE_DIR: join(dir, 'out', 'cache'),
+    };
     const cli = (args: string[]) => run(process.execPath, [join(src, 'pipeline', 'dist', 'cli.mjs'), ...args], { cwd: src, env, secrets: ctx.secrets });
     log(`rebuilding the image on ${formatDigestReference(chart.facts.base)}`);
     const rebuiltImage = JSON.parse((await cli(['image', '--base-image', formatDigestReference(chart.facts.base), ...facts])).stdout) as { digest: string };

@@ -1,6 +1,8 @@
-// The external tools the pipeline drives, from the project's .tools/bin (see tools.lock).
+// The external tools the pipeline drives, pinned in tools.lock and installed by
+// scripts/install-tools.sh into the folder scripts/locations.mjs names (outside the clone).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { toolsDir } from '../../scripts/locations.mjs';
 import { projectRoot } from './paths.js';
 
 export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
@@ -9,14 +11,22 @@ export class MissingToolError extends Error {
   override name = 'MissingToolError';
 }
 
+let folder: { env: string | undefined; dir: string } | undefined;
+
+/** The tools folder for this process's environment (worked out once: it hashes tools.lock). */
+export function toolsFolder(): string {
+  const env = process.env.PIPELINE_TOOLS_DIR;
+  if (folder?.env !== env || !folder) folder = { env, dir: toolsDir(process.env, projectRoot) };
+  return folder.dir;
+}
+
 /** The absolute path of a pinned tool; a missing one is one line saying how to get it. */
 export function tool(name: ToolName): string {
-  const dir = process.env.PIPELINE_TOOLS_DIR ?? join(projectRoot, '.tools', 'bin');
-  const path = join(dir, name);
+  const path = join(toolsFolder(), name);
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new MissingToolError(`missing tool: ${name} is not installed at ${path}; run 'npm run tools' (needs Go 1.25+) to install the pinned version`);
+    throw new MissingToolError(`missing tool: ${name} is not installed at ${path}; run 'npm run tools' (needs Go) to install the pinned version`);
   }
   return path;
 }

@@ -36,7 +36,8 @@ export async function createCertificateAuthority(name = 'signed-release-pipeline
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${name}, O=signed-release-pipeline`,
-    notBefore: new Date(now - 60_000),
+    // Valid since a day before: a certificate that expired an hour ago still chains to it.
+    notBefore: new Date(now - 86_400_000),
     notAfter: new Date(now + validDays * 86_400_000),
     signingAlgorithm: ALG,
     keys,

@@ -3,7 +3,6 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
 import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, PredicateType, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
@@ -30,7 +29,6 @@ let keyless: ReleaseSummary;
 let keyPolicy: Policy;
 let identityPolicy: Policy;
 let otherKey: string;
-const rejected: string[] = [];
 
 const quiet = new Progress(() => undefined);
 const crane = (...args: string[]) => run(tool('crane'), args);
@@ -97,7 +95,6 @@ async function pushCustomChart(namespace: string, image: { repository: string; d
 async function expectRejected(name: string, verdict: Promise<{ verified: boolean }>): Promise<void> {
   const v = await verdict;
   expect(v.verified, name).toBe(false);
-  rejected.push(name);
 }
 
 beforeAll(async () => {
@@ -209,7 +206,6 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
       (e: Error) => e,
     );
     expect(err?.message).toMatch(/no signatures found/);
-    rejected.push('unsigned image');
   });
 
   it('2. unsigned chart', async () => {
@@ -258,17 +254,15 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('7. certificate expired', async () => {
     const target = `${registry.address}/expired/koa-service@${keyed.image.digest}`;
     await crane('copy', keyed.image.ref, target);
-    // Valid for 8 s: long enough to sign on a loaded machine, then wait until it has expired.
-    const notAfter = new Date(Date.now() + 8_000);
-    await sign(target, await certificateSigner('expiring', new Date(Date.now() - 60_000), notAfter));
-    await sleep(Math.max(0, notAfter.getTime() + 1_500 - Date.now()));
+    // A certificate that expired an hour ago (cosign signs with it; nothing vouches for the time).
+    const now = Date.now();
+    await sign(target, await certificateSigner('expired', new Date(now - 7_200_000), new Date(now - 3_600_000)));
     const err = await cosignVerify(ctx, identityPolicy, ref(target)).then(
       () => undefined,
       (e: Error) => e,
     );
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error & { output?: string }).output ?? err?.message)).toMatch(/expected a signed timestamp to verify an expired certificate/);
-    rejected.push('certificate expired');
   });
 
   it('8. certificate not yet valid', async () => {
@@ -286,7 +280,6 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     expect(err, `signing ${signed ? 'succeeded' : 'was refused'}; verification must fail either way`).toBeInstanceOf(Error);
     // cosign's words for a certificate outside its validity and no timestamp to vouch for the signing time:
     expect(String((err as Error & { output?: string }).output)).toMatch(/expected a signed timestamp to verify an expired certificate/);
-    rejected.push('certificate not yet valid');
   });
 
   it('9. a tag where a digest is required is a usage error naming the fix', async () => {
@@ -296,7 +289,6 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     expect(r.stderr.trim()).toBe(
       `verify: the chart "${byTag}" must be referenced by digest: "${keyed.chart.version}" is a tag, and tags move. Use ${keyed.chart.repository}@sha256:<64 hex> (find it with: crane digest ${byTag})`,
     );
-    rejected.push('tag instead of digest');
   });
 
   it('10. a signed chart whose values point at an unsigned image', async () => {
@@ -310,7 +302,6 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     expect(r.stderr.trim()).toMatch(
       new RegExp(`^verify: image ${unsigned}@sha256:[a-f0-9]{64} \\(Deployment/release-koa-service: container app\\): no signatures found`),
     );
-    rejected.push('chart points at an unsigned image');
   });
 
   it('11. a signed chart that points at an image by tag', async () => {
@@ -323,15 +314,10 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     expect(bad).toMatchObject({ verified: false, reason: expect.stringMatching(/^not pinned by digest/) });
     await expectRejected('chart points at an image by tag', Promise.resolve(v));
   });
-
-  it('rejected all 11', () => {
-    expect(rejected).toHaveLength(11);
-  });
 });
 
 describe('attestations: each missing or wrong one is rejected with a clear reason', () => {
   const pub = () => (keyPolicy.kind === 'key' ? keyPolicy.publicKeyPath : '');
-  const reasons: string[] = [];
 
   /** The keyed release's image, copied under NAME, signed by the release key; then `attest` runs on it. */
   async function craftedImage(name: string, attest: (image: string) => Promise<void>): Promise<string> {
@@ -346,6 +332,16 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     attestLike(keyed.image.ref, image, PredicateType.provenance, { policy: keyPolicy, signer }, edit);
   const sbomOf = (image: string) => attestLike(keyed.image.ref, image, PredicateType.sbom, { policy: keyPolicy, signer: releaseKey() });
 
+  /** An image with an SBOM and a provenance naming this source instead of the release's. */
+  const builtFrom = (name: string, source: { repository: string; revision: string }) =>
+    craftedImage(name, async (image) => {
+      await sbomOf(image);
+      await provenanceOf(image, (p) => ({
+        ...p,
+        buildDefinition: { ...p.buildDefinition, externalParameters: { ...p.buildDefinition.externalParameters, source } },
+      }));
+    });
+
   async function expectImageRejected(name: string, image: string, reason: RegExp): Promise<void> {
     const chart = await pushCustomChart(`${name}-chart`, { repository: image.split('@')[0]!, digest: keyed.image.digest });
     await signAsRelease(chart);
@@ -353,7 +349,6 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     expect(r.code, r.stdout).toBe(1);
     expect(r.stderr).toMatch(reason);
     expect(r.stdout).toContain('NOT VERIFIED');
-    reasons.push(name);
   }
 
   it('an image with no provenance', async () => {
@@ -377,15 +372,6 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
   });
 
   it('an image built from another revision, or from another repository', async () => {
-    /** An image with an SBOM and a provenance naming this source instead of the release's. */
-    const builtFrom = (name: string, source: { repository: string; revision: string }) =>
-      craftedImage(name, async (image) => {
-        await sbomOf(image);
-        await provenanceOf(image, (p) => ({
-          ...p,
-          buildDefinition: { ...p.buildDefinition, externalParameters: { ...p.buildDefinition.externalParameters, source } },
-        }));
-      });
     const revision = await builtFrom('other-revision', { repository: keyed.source, revision: 'f'.repeat(40) });
     await expectImageRejected('other-revision', revision, /its provenance names .*@ffffffffffff, not the chart's source/);
     const repository = await builtFrom('other-repository', { repository: 'https://github.com/evil/fork', revision: keyed.revision });
@@ -434,20 +420,15 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     const r = await runCli(['verify', chart, '--key', pub()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^verify: chart .*: signed, but no valid SLSA provenance/);
-    reasons.push('no-chart-provenance');
   });
 
   it("the stock cosign with the release's Rego policy rejects a provenance from another revision, v3 and v2", async () => {
-    const image = `${registry.address}/other-revision/koa-service@${keyed.image.digest}`;
+    const image = await builtFrom('rego-other-revision', { repository: keyed.source, revision: 'f'.repeat(40) });
     const policy = keyed.attestations!.provenancePolicy;
     for (const binary of ['cosign', 'cosign-v2'] as const) {
       const args = ['verify-attestation', '--type', 'slsaprovenance1', '--policy', policy, '--key', pub(), '--insecure-ignore-tlog'];
       await expect(run(tool(binary), [...args, image])).rejects.toThrow(/validation errors? occurred|expression value, false, is not true/);
       await run(tool(binary), [...args, keyed.image.ref]);
     }
-  });
-
-  it('rejected all 7', () => {
-    expect(reasons).toHaveLength(7);
   });
 });

@@ -16,6 +16,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { runPipeline } from '../../pipeline/src/pipeline.js';
 import { Progress } from '../../pipeline/src/progress.js';
 import { tool } from '../../pipeline/src/tools.js';
+import { venvDir } from '../../scripts/locations.mjs';
 import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
 import { tempOut, testRegistry } from '../../pipeline/test/fixtures.js';
 
@@ -23,7 +24,7 @@ const policyDir = fileURLToPath(new URL('..', import.meta.url));
 const kyverno = join(policyDir, 'kyverno', 'verify-images.yaml');
 const cip = join(policyDir, 'policy-controller', 'cluster-image-policy.yaml');
 const RELEASE_IDENTITIES = releaseIdentityRegexp('OWNER/REPO');
-const python = process.env.PIPELINE_VENV ? join(process.env.PIPELINE_VENV, 'bin', 'python') : join(projectRoot, '.tools', 'venv', 'bin', 'python');
+const python = join(venvDir(), 'bin', 'python');
 
 const validate = (...files: string[]) => run(python, [join(policyDir, 'validate_kyverno.py'), ...files]);
 

@@ -1,0 +1,43 @@
+// The command line, parsed in-process: each bad input is a UsageError whose one line names the
+// problem and the fix (the CLI prints it as "pipeline: …" and exits 2; bad-input.test.ts runs that once).
+import { describe, expect, it } from 'vitest';
+import { parsePipelineArgs, UsageError } from '../src/options.js';
+
+describe('usage errors', () => {
+  it.each([
+    [['--registry', 'https://ghcr.io/owner'], /^malformed registry "https:\/\/ghcr\.io\/owner": drop the scheme; write host\[:port\]\/namespace$/],
+    [['--registry', 'Owner/Repo'], /^malformed registry "Owner\/Repo": "Owner" is not a registry host/],
+    [
+      ['--base-image', 'ghcr.io/x/node:22'],
+      /^--base-image "ghcr\.io\/x\/node:22" must be referenced by digest: "22" is a tag, and tags move\. Use ghcr\.io\/x\/node@sha256:<64 hex>/,
+    ],
+    [['--base-image', 'node@sha256:abc'], /^malformed reference "node@sha256:abc": "sha256:abc" is not a digest/],
+    [
+      ['--password', 'hunter2'],
+      /^--password is not accepted: secrets never go on the command line; set REGISTRY_PASSWORD or COSIGN_PASSWORD in the environment$/,
+    ],
+    [['--registry-password=hunter2'], /^--registry-password is not accepted/],
+    [['--certificate', 'c.pem'], /^--certificate and --certificate-chain go together/],
+    [['--frobnicate'], /^Unknown option '--frobnicate'.*; see --help$/],
+    [['deploy'], /^unknown command "deploy"; one of: release, build, test, image, chart-package, publish, sign, verify, reproduce, registry$/],
+    [['sign', 'ghcr.io/o/koa-service:1.0.0'], /^the artifact to sign "ghcr\.io\/o\/koa-service:1\.0\.0" must be referenced by digest/],
+    [['sign'], /^sign needs at least one REPOSITORY@sha256:<64 hex> to sign$/],
+    [['chart-package'], /^chart-package needs --image REPOSITORY@sha256:<64 hex>/],
+    [['chart-package', '--image', '127.0.0.1:1/koa-service:1.0.0'], /^--image "127\.0\.0\.1:1\/koa-service:1\.0\.0" must be referenced by digest/],
+    [['build', '--key', 'k'], /^build does not take --key; see --help$/],
+    [['--keyless'], /^--keyless needs --certificate-identity and --certificate-oidc-issuer/],
+    [['--revision', 'abc'], /^--revision, --commit-time and --commit-count go together$/],
+  ])('%j', (args, message) => {
+    let err: unknown;
+    try {
+      parsePipelineArgs(args);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    const text = (err as Error).message;
+    expect(text.split('\n')).toHaveLength(1);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('hunter2');
+  });
+});
