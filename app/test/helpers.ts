@@ -92,7 +92,9 @@ export async function spawnService(env: Record<string, string> = {}): Promise<Ch
   started.add(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': the last lines a process writes as it exits may still be in the pipe when
+  // 'exit' fires (under load they are), and tests read them once this resolves.
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';

@@ -8,7 +8,7 @@ import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs, type GitFactArgs, type SigningArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './images.js';
-import { CLI, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
+import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
 
 const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
 const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
@@ -283,16 +283,19 @@ export class ReleasePipeline {
     parseRegistryTarget(registry);
     const base = baseImageOrDefault(baseImage);
     const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
-    const out = JSON.parse(await step(withSecrets(toolbox(this.source), login(username, password)), args).stdout()) as { image: string; chart: string };
+    const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source), login(username, password))), args).stdout()) as {
+      image: string;
+      chart: string;
+    };
     return new Published(out.image, out.chart);
   }
 
   /**
    * Sign artifacts by digest (an image index: its platform manifests too), then verify them.
-   * Example: dagger call sign --ref ghcr.io/acme/koa-service@sha256:… --key file://cosign.key --key-password env://COSIGN_PASSWORD
+   * Example: dagger call cosign-sign --ref ghcr.io/acme/koa-service@sha256:… --key file://cosign.key --key-password env://COSIGN_PASSWORD
    */
   @func({ cache: 'never' })
-  async sign(
+  async cosignSign(
     /** What to sign: repository@sha256:…, one or more. */
     ref: string[],
     /** A cosign private key. */
@@ -323,7 +326,10 @@ export class ReleasePipeline {
     const refs = ref.map((r) => parseDigestReference(r, 'the artifact to sign'));
     const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
-    const out = await step(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot), signArgs({ refs, signing, plainHttp })).stdout();
+    const out = await step(
+      forThisCall(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot)),
+      signArgs({ refs, signing, plainHttp }),
+    ).stdout();
     return (JSON.parse(out) as { signed: string[] }).signed;
   }
 
@@ -410,7 +416,7 @@ export class ReleasePipeline {
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const base = baseImageOrDefault(baseImage);
     const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
-    return Release.fromSummary(await step(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot), args).stdout());
+    return Release.fromSummary(await step(forThisCall(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot)), args).stdout());
   }
 
   /**
@@ -433,7 +439,7 @@ export class ReleasePipeline {
     try {
       const target = { registry: 'registry:5000/e2e', plainHttp: true };
       const released = step(
-        toolbox(this.source).withServiceBinding('registry', registry),
+        forThisCall(toolbox(this.source)).withServiceBinding('registry', registry),
         releaseArgs({ ...target, signing: { kind: 'generated' }, baseImage: RUNTIME_BASE_IMAGE, git: git(revision, commitTime, commitCount, gitTag) }),
       );
       const release = Release.fromSummary(await released.stdout());

@@ -2,6 +2,7 @@
 // tools.lock by scripts/install-tools.sh (the host's own script and pins), and the repository
 // bootstrapped by scripts/bootstrap.sh, which compiles the pipeline CLI. Functions then run
 // `node pipeline/dist/cli.mjs <step> …`: the code the host runs and this repository tests.
+import { randomUUID } from 'node:crypto';
 import { dag, type Container, type Directory, type Secret, type Service } from '@dagger.io/dagger';
 import { registryConfig } from './core/registry-config.js';
 import { GO_IMAGE, NODE_IMAGE } from './images.js';
@@ -94,6 +95,19 @@ export function withSecrets(ctr: Container, s: ToolboxSecrets): Container {
       .withSecretVariable('ACTIONS_ID_TOKEN_REQUEST_TOKEN', s.oidcRequestToken);
   }
   return c;
+}
+
+/** The variable that makes each call of a function with side effects an exec of its own. */
+export const CALL_NONCE = 'PIPELINE_CALL_NONCE';
+
+/**
+ * The toolbox for one call of a function with side effects (publish, cosign-sign, release,
+ * end-to-end): `cache: 'never'` reaches the function's result, not the execs inside it, which a warm
+ * engine replays from its layer cache when they are identical. A value of this call's own, set
+ * before the exec, makes the exec new; the toolbox's layers before it stay cached.
+ */
+export function forThisCall(ctr: Container): Container {
+  return ctr.withEnvVariable(CALL_NONCE, randomUUID());
 }
 
 /** Runs one pipeline command in the toolbox (the CLI's argument list, built by ./step-args.ts). */

@@ -42,7 +42,7 @@ beforeAll(async () => {
   objects = (await scan([...files, client], 'release-pipeline', false)).objects;
 }, 60_000);
 
-const FUNCTIONS = ['build', 'test', 'chartPackage', 'publish', 'sign', 'verify', 'release', 'endToEnd'];
+const FUNCTIONS = ['build', 'test', 'chartPackage', 'publish', 'cosignSign', 'verify', 'release', 'endToEnd'];
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 describe('the module, as the SDK introspector scans it', () => {
@@ -68,7 +68,7 @@ describe('the module, as the SDK introspector scans it', () => {
 
   it('pushes and signatures are never cached; verification only within a session', () => {
     const m = objects.ReleasePipeline!.methods;
-    for (const name of ['publish', 'sign', 'release', 'endToEnd']) expect(m[name]!.cache, name).toBe('never');
+    for (const name of ['publish', 'cosignSign', 'release', 'endToEnd']) expect(m[name]!.cache, name).toBe('never');
     expect(m.verify!.cache).toBe('session');
   });
 

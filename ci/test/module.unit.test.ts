@@ -9,6 +9,7 @@ import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
+import { CALL_NONCE } from '../src/toolbox.js';
 import { callModule, execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
 
 const srcDir = fileURLToPath(new URL('../src', import.meta.url));
@@ -53,7 +54,12 @@ beforeAll(async () => {
     if (leaf === 'stdout') {
       const argv = execState(chain).execs.at(-1) ?? [];
       const command = argv[2];
-      const out = command === 'release' ? JSON.stringify(SUMMARY) : command === 'sign' ? JSON.stringify({ signed: [argv.at(-2)] }) : '';
+      const answers: Record<string, unknown> = {
+        release: SUMMARY,
+        sign: { signed: [argv.at(-2)] },
+        publish: { image: SUMMARY.image.ref, chart: SUMMARY.chart.ref },
+      };
+      const out = command && command in answers ? JSON.stringify(answers[command]) : '';
       outputs.push(out);
       return out;
     }
@@ -177,7 +183,7 @@ describe('keyless signing, as in GitHub Actions', () => {
     engine.queries.length = 0;
     const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
     await call((p) =>
-      p.sign(
+      p.cosignSign(
         [`ghcr.io/acme/koa-service@${D}`],
         undefined,
         undefined,
@@ -226,11 +232,44 @@ describe('inputs are checked before any side effect', () => {
         p.release('ghcr.io/acme', secret('key'), undefined, undefined, undefined, undefined, undefined, undefined, undefined, false, 'node:20'),
       /must be referenced by digest|malformed reference/,
     ],
-    ['a tag to sign', (p: ReleasePipeline) => p.sign(['ghcr.io/acme/koa-service:1.0.0'], secret('key')), /must be referenced by digest/],
+    ['a tag to sign', (p: ReleasePipeline) => p.cosignSign(['ghcr.io/acme/koa-service:1.0.0'], secret('key')), /must be referenced by digest/],
   ])('%s', async (_name, work, message) => {
     engine.queries.length = 0;
     await expect(call(work)).rejects.toThrow(message);
     expect(engine.queries.filter((q) => q.at(-1)!.field !== 'id')).toEqual([]);
+  });
+});
+
+describe('calls with side effects', () => {
+  /** Where the step's chain sets the call's nonce, and the execs before it (the toolbox's, cached). */
+  function nonceOf(chain: readonly Call[]): { value: string | undefined; execsAfter: number } {
+    const at = chain.findIndex((c) => c.field === 'withEnvVariable' && c.args.name === CALL_NONCE);
+    if (at < 0) return { value: undefined, execsAfter: 0 };
+    return { value: String(chain[at]!.args.value), execsAfter: chain.slice(at).filter((c) => c.field === 'withExec').length };
+  }
+  const stepChains = () => engine.queries.filter((q) => ['stdout', 'sync'].includes(q.at(-1)!.field));
+
+  it('set a value of their own just before the step, so a warm engine runs it again instead of replaying it', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.publish('ghcr.io/acme'));
+    await call((p) => p.publish('ghcr.io/acme'));
+    await call((p) => p.cosignSign([`ghcr.io/acme/koa-service@${D}`], secret('key')));
+    await call((p) => p.release('ghcr.io/acme', secret('key')));
+    await call((p) => p.endToEnd());
+    const nonces = stepChains().map(nonceOf);
+    expect(nonces).toHaveLength(6); // publish ×2, cosign-sign, release, end-to-end's release and verify
+    for (const n of nonces) expect(n.value).toMatch(/^[0-9a-f-]{36}$/);
+    // Only the step (and end-to-end's verify after it) comes after the nonce: the toolbox stays cached.
+    expect(nonces.map((n) => n.execsAfter)).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(new Set(nonces.slice(0, 5).map((n) => n.value)).size).toBe(5);
+  });
+
+  it('leave the calls without side effects to the cache', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.test());
+    await call((p) => p.verify(`ghcr.io/acme/charts/koa-service@${D}`, undefined, 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main'));
+    await call(async (p) => p.build().sync());
+    expect(engine.queries.filter((q) => nonceOf(q).value !== undefined)).toEqual([]);
   });
 });
 

@@ -13,10 +13,10 @@ import type { StepContext } from './context.js';
 import { localKeylessSetup, signingSetup, type SigningSetup } from './keys.js';
 import { startLocalSigstore } from './sigstore/local-stack.js';
 import { githubRepository } from './git.js';
-import { releaseIdentity, releaseRef, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
+import { checkReleaseTag, checkSigningIdentity, releaseIdentity, releaseRef, RELEASE_ISSUER, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
 import type { PipelineOptions } from './options.js';
 import type { Progress } from './progress.js';
-import { openSession, type PipelineEnvironment, type Session } from './session.js';
+import { openSession, type PipelineEnvironment, type Session, type SessionNeeds } from './session.js';
 import { assembleImage, type BuiltImage } from './steps/assemble-image.js';
 import { manifestOf } from './steps/inspect.js';
 import { HOST_BASE, resolveBaseImage, type BaseImage } from './steps/base-image.js';
@@ -44,10 +44,10 @@ export interface PipelineRun {
 export async function inSession<T>(
   options: PipelineOptions,
   environment: PipelineEnvironment,
-  needsRegistry: boolean,
+  needs: SessionNeeds,
   work: (s: Session) => Promise<T>,
 ): Promise<T> {
-  const session = await openSession(options, environment, { registry: needsRegistry });
+  const session = await openSession(options, environment, needs);
   try {
     return await work(session);
   } finally {
@@ -135,8 +135,22 @@ async function publish(s: Session, packaged: Packaged): Promise<Published> {
   return { ...packaged, imageRef, chartRef };
 }
 
+/**
+ * Refuses, before anything is built or pushed, a release the trust rule would reject: a commit
+ * tagged with a version that is not vX.Y.Z, or a keyless identity of this repository's workflows
+ * other than the one the rule names for this version.
+ */
+function checkTrusted(s: Session, options: PipelineOptions): void {
+  checkReleaseTag(s.git.exactTag);
+  const keyless = options.keyless;
+  if (keyless && keyless.issuer === RELEASE_ISSUER) {
+    checkSigningIdentity(keyless.identity, githubRepository(s.ctx.release.source), s.ctx.release.version);
+  }
+}
+
 /** Everything up to the registry: image and chart pushed by digest, untagged and unsigned. */
 export async function buildAndPublish(s: Session, options: PipelineOptions): Promise<Published> {
+  checkTrusted(s, options);
   const packaged = await alongsideTests(s, options, (dist) => assembleAndPackage(s, options, dist, () => Promise.resolve()));
   return publish(s, packaged);
 }
@@ -179,9 +193,10 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
 
 /** The whole release; writes release.json and returns its summary. */
 export async function runPipeline(options: PipelineOptions, environment: PipelineEnvironment = {}): Promise<PipelineRun> {
-  return inSession(options, environment, true, async (s) => {
+  return inSession(options, environment, { registry: true, commit: true }, async (s) => {
     const { ctx } = s;
     const startedOn = new Date().toISOString();
+    checkTrusted(s, options);
     announce(s);
     // Every input is checked (the signing key and its password included) before the first push.
     const signer = await signing(s, options);
@@ -233,7 +248,9 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
 /** `sign REF…`: signs each (an index's platform manifests too), then verifies them. */
 export async function signOnly(options: PipelineOptions, refs: readonly DigestReference[], environment: PipelineEnvironment = {}): Promise<DigestReference[]> {
   // The registry is the artifacts' own (credentials are looked up for it); nothing is started.
-  return inSession({ ...options, registry: refs[0]!.registry }, environment, false, async (s) => {
+  // The commit's facts only name the local Sigstore's workflow run; a key or a keyless identity needs none.
+  const needs = { registry: false, commit: options.sigstore === 'local' };
+  return inSession({ ...options, registry: refs[0]!.registry }, environment, needs, async (s) => {
     const signer = await signing(s, options);
     const all: DigestReference[] = [];
     for (const ref of refs) all.push(ref, ...(await platformManifests(s.ctx, ref)));

@@ -35,11 +35,21 @@ export interface Session {
   adopt(release: () => Promise<void>): void;
 }
 
+/** What a command needs from its session: a registry (started or checked) and the commit's facts. */
+export interface SessionNeeds {
+  registry: boolean;
+  /** False for commands that stamp no commit (build, test, sign): they run on a source without .git. */
+  commit: boolean;
+}
+
+/** The facts of a command that stamps no commit, run on a source without .git: never written anywhere. */
+const NO_COMMIT: GitFacts & { dirty: boolean; remote?: string } = { revision: '0'.repeat(40), commitTime: 0, commitCount: 0, dirty: false };
+
 /** Opens a session; on any failure while opening, what was already started is stopped again. */
 export async function openSession(
   options: PipelineOptions,
   environment: PipelineEnvironment = {},
-  needs: { registry: boolean } = { registry: true },
+  needs: SessionNeeds = { registry: true, commit: true },
 ): Promise<Session> {
   const root = environment.root ?? projectRoot;
   const out = environment.out ?? outPaths();
@@ -69,7 +79,12 @@ export async function openSession(
     const credentials = await registryCredentials(target.registry, env);
     releases.push(onCleanup(() => credentials.dispose()));
 
-    const git = options.git ? { ...options.git, dirty: false, ...(options.git.tag ? { exactTag: options.git.tag } : {}) } : await gitFacts(root);
+    const git = options.git
+      ? { ...options.git, dirty: false, ...(options.git.tag ? { exactTag: options.git.tag } : {}) }
+      : await gitFacts(root).catch((err: unknown) => {
+          if (needs.commit) throw err;
+          return NO_COMMIT;
+        });
     const appPackage = JSON.parse(await readFile(join(root, 'app', 'package.json'), 'utf8')) as { version: string };
     const version = releaseVersion(appPackage.version, git);
     const ctx: StepContext = {

@@ -24,28 +24,33 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
       return 0;
     }
     case 'build': {
-      const dist = await inSession(options, {}, false, (s) => s.ctx.progress.step('build', () => buildApp(s.ctx)));
+      const dist = await inSession(options, {}, { registry: false, commit: false }, (s) => s.ctx.progress.step('build', () => buildApp(s.ctx)));
       print({ dist }, options.json, dist);
       return 0;
     }
     case 'test':
-      await inSession(options, {}, false, async (s) => {
+      await inSession(options, {}, { registry: false, commit: false }, async (s) => {
         const dist = await s.ctx.progress.step('build', () => buildApp(s.ctx));
         await s.ctx.progress.step('test', () => testApp(s.ctx, dist));
       });
       return 0;
     case 'image': {
-      const { image, base } = await inSession({ ...options, skipTests: true }, {}, options.baseImage === 'host' || !options.baseImage, async (s) => {
-        const built = await buildImage(s, { ...options, skipTests: true });
-        if (inv.output) await exportLayout(built.image.layout.dir, inv.output);
-        return built;
-      });
+      const { image, base } = await inSession(
+        { ...options, skipTests: true },
+        {},
+        { registry: options.baseImage === 'host' || !options.baseImage, commit: true },
+        async (s) => {
+          const built = await buildImage(s, { ...options, skipTests: true });
+          if (inv.output) await exportLayout(built.image.layout.dir, inv.output);
+          return built;
+        },
+      );
       const result = { digest: image.index.digest, platforms: image.platforms, base: formatDigestReference(base.ref), layout: inv.output ?? image.layout.dir };
       print(result, options.json, `${image.index.digest} ${image.platforms.join(', ')}\n  layout ${result.layout}`);
       return 0;
     }
     case 'chart-package': {
-      const chart = await inSession(options, {}, false, async (s) => {
+      const chart = await inSession(options, {}, { registry: false, commit: true }, async (s) => {
         const c = await s.ctx.progress.step('chart', () => packageChart(s.ctx, inv.image!, s.git.commitTime));
         if (inv.output) await copyFile(c.path, inv.output);
         return c;
@@ -58,7 +63,7 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
       return 0;
     }
     case 'publish': {
-      const p = await inSession(options, {}, true, (s) => buildAndPublish(s, options));
+      const p = await inSession(options, {}, { registry: true, commit: true }, (s) => buildAndPublish(s, options));
       const refs = { image: formatDigestReference(p.imageRef), chart: formatDigestReference(p.chartRef) };
       print(refs, options.json, `image ${refs.image}\nchart ${refs.chart}\n(untagged and unsigned: run sign, verify, or the whole release)`);
       return 0;

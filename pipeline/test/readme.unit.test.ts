@@ -74,7 +74,7 @@ describe('the README', () => {
       .filter((n) => n !== 'constructor')
       .map(kebab);
     const called = [...readme.matchAll(/dagger call ([a-z-]+)/g)].map((m) => m[1]!);
-    expect(new Set(called)).toEqual(new Set(['build', 'test', 'chart-package', 'publish', 'sign', 'verify', 'release', 'end-to-end']));
+    expect(new Set(called)).toEqual(new Set(['build', 'test', 'chart-package', 'publish', 'cosign-sign', 'verify', 'release', 'end-to-end']));
     for (const c of called) expect(functions, c).toContain(c);
   });
 

@@ -2,6 +2,7 @@
 // and digest in values.yaml. Comments and order in both files are kept. Pure (text in, text out).
 import { parseDocument } from 'yaml';
 import { isDigest, InvalidReferenceError } from './reference.js';
+import { isReleaseTag } from './trust-rule.js';
 
 export interface ChartStamp {
   version: string;
@@ -55,12 +56,12 @@ export interface GitFacts {
 }
 
 /**
- * The chart and image version for a commit: a release tag "vX.Y.Z" on HEAD gives "X.Y.Z";
- * otherwise "<base>-dev.<commit count>.g<short hash>", ordered by history and unique per commit.
+ * The chart and image version for a commit: a release tag "vX.Y.Z" on HEAD (./trust-rule.ts) gives
+ * "X.Y.Z"; otherwise "<base>-dev.<commit count>.g<short hash>", ordered by history and unique per
+ * commit. A tag that names another version is refused before this (checkReleaseTag).
  */
 export function releaseVersion(baseVersion: string, git: GitFacts): string {
-  const tagged = git.exactTag?.match(/^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/);
-  if (tagged) return tagged[1]!;
+  if (git.exactTag && isReleaseTag(git.exactTag)) return git.exactTag.slice(1);
   const core = baseVersion.replace(/[-+].*$/, '');
   return `${core}-dev.${git.commitCount}.g${git.revision.slice(0, 12)}`;
 }

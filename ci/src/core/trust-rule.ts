@@ -6,12 +6,57 @@ import { GITHUB_ACTIONS_ISSUER, githubWorkflowIdentity } from './cosign-args.js'
 
 export const RELEASE_WORKFLOW = '.github/workflows/release.yaml';
 export const RELEASE_BRANCH = 'main';
-/** The release tags, as the workflow's `on.push.tags` filter spells them and as a regexp. */
-export const RELEASE_TAG_GLOB = 'v*.*.*';
+/**
+ * The release tags, vX.Y.Z and nothing else (no v1.2.3-rc.1, no vnext.x.y): as the workflow's
+ * `on.push.tags` filter spells them (GitHub's filter patterns: `[0-9]` one digit, `+` one or more
+ * of it, `.` itself, the whole tag matched) and as a regexp.
+ */
+export const RELEASE_TAG_FILTER = 'v[0-9]+.[0-9]+.[0-9]+';
 const RELEASE_TAG = 'v[0-9]+\\.[0-9]+\\.[0-9]+';
 export const RELEASE_ISSUER = GITHUB_ACTIONS_ISSUER;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Does the trust rule accept this tag as a release tag? */
+export function isReleaseTag(tag: string): boolean {
+  return new RegExp(`^${RELEASE_TAG}$`).test(tag);
+}
+
+/** A tag that names a version (v1.2.3-rc.1, 1.2.3, v1.2) without being a release tag. */
+function looksLikeVersion(tag: string): boolean {
+  return /^v?\d+\./.test(tag) && !isReleaseTag(tag);
+}
+
+/** A release the trust rule would reject: its tag, or its signing identity. */
+export class UntrustedReleaseError extends Error {
+  override name = 'UntrustedReleaseError';
+  readonly code = 'untrusted-release';
+}
+
+const RULE = `the trust rule (ci/src/core/trust-rule.ts) accepts releases from ${RELEASE_BRANCH} and from tags vX.Y.Z only`;
+
+/**
+ * Refuses, before anything is pushed, a commit tagged with a version the rule does not accept: a
+ * release of it would be signed under an identity the admission policies reject. Other tags
+ * (nightly, deploy-…) are not versions and leave the version to the commit.
+ */
+export function checkReleaseTag(tag: string | undefined): void {
+  if (tag !== undefined && looksLikeVersion(tag)) {
+    throw new UntrustedReleaseError(`the commit is tagged "${tag}", a version but not a release tag: ${RULE}; tag it vX.Y.Z, or release it untagged`);
+  }
+}
+
+/**
+ * Refuses a keyless release whose signing identity is a workflow of this repository other than
+ * the one the rule names for this version (another branch, a pre-release tag, another workflow).
+ */
+export function checkSigningIdentity(identity: string, repository: string, version: string): void {
+  const expected = releaseIdentity(repository, version);
+  const ofThisRepository = identity.startsWith(`https://github.com/${repository}/`);
+  if (ofThisRepository && identity !== expected) {
+    throw new UntrustedReleaseError(`the signing identity "${identity}" is not the release's: ${RULE}, so a release ${version} must be signed by ${expected}`);
+  }
+}
 
 /** The git ref a release of this version was made from: its tag for X.Y.Z, main otherwise. */
 export function releaseRef(version: string): string {
