@@ -3,3 +3,4 @@ export function cacheHome(env?: NodeJS.ProcessEnv): string;
 export function toolsDirFor(lockText: string, env?: NodeJS.ProcessEnv): string;
 export function toolsDir(env?: NodeJS.ProcessEnv, root?: string): string;
 export function venvDir(env?: NodeJS.ProcessEnv): string;
+export function goCaches(env?: NodeJS.ProcessEnv): { GOMODCACHE: string; GOCACHE: string };

@@ -32,6 +32,11 @@ export function toolsDir(env = process.env, root = projectRoot) {
   return env.PIPELINE_TOOLS_DIR || toolsDirFor(readFileSync(join(root, 'tools.lock'), 'utf8'), env);
 }
 
+/** Go's module and build caches of install-tools.sh: $GOMODCACHE and $GOCACHE, else the machine's own for this project. */
+export function goCaches(env = process.env) {
+  return { GOMODCACHE: env.GOMODCACHE || join(cacheHome(env), 'go-mod'), GOCACHE: env.GOCACHE || join(cacheHome(env), 'go-build') };
+}
+
 /** The Python venv of the policy check: $PIPELINE_VENV, else one per machine. */
 export function venvDir(env = process.env) {
   return env.PIPELINE_VENV || join(cacheHome(env), 'venv');

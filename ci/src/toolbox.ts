@@ -1,69 +1,55 @@
-// The toolbox container every function runs in: the pinned Node image, the runtime tools built from
-// tools.lock by scripts/install-tools.sh (the host's own script and pins), and the repository
+// The toolbox container every function runs in, rendered from its steps (./toolbox-plan.ts, the
+// data `npm run toolbox -- replay` executes here): the pinned Node image, the runtime tools built
+// from tools.lock by scripts/install-tools.sh (the host's own script and pins), and the repository
 // bootstrapped by scripts/bootstrap.sh, which compiles the pipeline CLI. Functions then run
 // `node pipeline/dist/cli.mjs <step> …`: the code the host runs and this repository tests.
 import { randomUUID } from 'node:crypto';
 import { dag, type Container, type Directory, type Secret, type Service } from '@dagger.io/dagger';
 import { registryConfig } from './core/registry-config.js';
-import { GO_IMAGE, NODE_IMAGE } from './images.js';
+import { PINNED_IMAGES } from './images.js';
+import { CLI, TOOLBOX, TOOLS, TOOLS_CONTAINER, type Op, type Stage } from './toolbox-plan.js';
 
-export const SRC = '/src';
-export const TOOLS = '/opt/tools/bin';
-/** The pipeline's output folder (.out on a host); its step cache is a cache volume. */
-export const OUT = '/out';
-export const CLI = ['node', 'pipeline/dist/cli.mjs'] as const;
+export { CLI, OUT, SRC, TOOLS } from './toolbox-plan.js';
 /** Where mounted secrets live. The toolbox runs as root, so root-owned 0400 mounts are readable. */
 export const SECRETS = '/run/secrets';
 
-/** cosign, helm, crane and the registry at the versions in tools.lock, built with the host's script. */
-export function runtimeTools(source: Directory): Directory {
-  return dag
-    .container()
-    .from(GO_IMAGE)
-    .withMountedCache('/go/pkg/mod', dag.cacheVolume('release-pipeline-go-mod'))
-    .withMountedCache('/root/.cache/go-build', dag.cacheVolume('release-pipeline-go-build'))
-    .withEnvVariable('GOMODCACHE', '/go/pkg/mod')
-    .withEnvVariable('GOCACHE', '/root/.cache/go-build')
-    .withEnvVariable('PIPELINE_TOOLS_DIR', TOOLS)
-    .withEnvVariable('TOOLS_SCOPE', 'runtime')
-    .withDirectory('/build', source, { include: ['tools.lock', 'scripts/install-tools.sh', 'scripts/locations.sh'] })
-    .withWorkdir('/build')
-    .withExec(['bash', 'scripts/install-tools.sh'])
-    .directory(TOOLS);
+/** One step of a stage on a container (the first is always `from`). */
+function apply(ctr: Container, o: Op, source: Directory): Container {
+  switch (o.op) {
+    case 'from':
+      return ctr.from(PINNED_IMAGES[o.image]);
+    case 'user':
+      return ctr.withUser(o.user);
+    case 'env':
+      return ctr.withEnvVariable(o.name, o.value);
+    case 'cache':
+      return ctr.withMountedCache(o.path, dag.cacheVolume(o.volume));
+    case 'files':
+      return ctr.withDirectory(o.path, source, o.include ? { include: [...o.include] } : {});
+    case 'stage':
+      return ctr.withDirectory(o.path, render(o.stage, source).directory(o.stage.output!));
+    case 'workdir':
+      return ctr.withWorkdir(o.path);
+    case 'exec':
+      return ctr.withExec([...o.args]);
+    case 'temp':
+      return ctr.withMountedTemp(o.path);
+  }
+}
+
+/** A stage's steps, in order, as a container. */
+export function render(stage: Stage, source: Directory): Container {
+  return stage.ops.reduce((ctr, o) => apply(ctr, o, source), dag.container());
 }
 
 /** The pinned Node image with the runtime tools, running as root. */
 export function toolsContainer(source: Directory): Container {
-  return dag
-    .container()
-    .from(NODE_IMAGE)
-    .withUser('0:0')
-    .withDirectory(TOOLS, runtimeTools(source))
-    .withEnvVariable('PATH', `${TOOLS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`)
-    .withEnvVariable('PIPELINE_TOOLS_DIR', TOOLS);
+  return render(TOOLS_CONTAINER, source);
 }
 
 /** Node, the tools, and the repository bootstrapped for running the pipeline CLI. */
 export function toolbox(source: Directory): Container {
-  return (
-    toolsContainer(source)
-      .withMountedCache('/root/.npm', dag.cacheVolume('release-pipeline-npm'))
-      .withDirectory(SRC, source)
-      .withWorkdir(SRC)
-      // The source belongs to another uid than root inside the container: let git read it.
-      .withEnvVariable('GIT_CONFIG_COUNT', '1')
-      .withEnvVariable('GIT_CONFIG_KEY_0', 'safe.directory')
-      .withEnvVariable('GIT_CONFIG_VALUE_0', SRC)
-      .withEnvVariable('BOOTSTRAP_PROFILE', 'runtime')
-      .withExec(['bash', 'scripts/bootstrap.sh'])
-      .withEnvVariable('PIPELINE_OUT_DIR', OUT)
-      // Named in the provenance as the runner (the host pipeline says "host").
-      .withEnvVariable('PIPELINE_RUNNER', 'dagger')
-      .withEnvVariable('PIPELINE_CACHE_DIR', `${OUT}/cache`)
-      .withMountedCache(`${OUT}/cache`, dag.cacheVolume('release-pipeline-steps'))
-      // Temporary files (the registry credentials the CLI writes for the tools) never reach a layer.
-      .withMountedTemp('/tmp')
-  );
+  return render(TOOLBOX, source);
 }
 
 /** Credentials and keys, each a Dagger Secret: environment variables or files, never arguments. */

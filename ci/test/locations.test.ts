@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../pipeline/src/exec.js';
-import { toolsDir, venvDir } from '../../scripts/locations.mjs';
+import { goCaches, toolsDir, venvDir } from '../../scripts/locations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,13 +12,17 @@ describe('locations', () => {
   it.each([
     { HOME: '/home/newcomer' },
     { HOME: '/home/newcomer', XDG_CACHE_HOME: '/var/cache/me' },
-    { HOME: '/h', PIPELINE_TOOLS_DIR: '/opt/tools/bin', PIPELINE_VENV: '/opt/venv' },
+    { HOME: '/h', PIPELINE_TOOLS_DIR: '/opt/tools/bin', PIPELINE_VENV: '/opt/venv', GOMODCACHE: '/m', GOCACHE: '/b' },
   ])('bash and Node agree for %j', async (env) => {
-    const { stdout } = await run('bash', ['-c', 'source scripts/locations.sh && printf "%s\\n%s\\n" "$PIPELINE_TOOLS_DIR" "$PIPELINE_VENV"'], {
-      cwd: root,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    expect(stdout.trim().split('\n')).toEqual([toolsDir(env, root), venvDir(env)]);
+    const { stdout } = await run(
+      'bash',
+      ['-c', 'source scripts/locations.sh && printf "%s\\n" "$PIPELINE_TOOLS_DIR" "$PIPELINE_VENV" "$GOMODCACHE" "$GOCACHE"'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, ...env },
+      },
+    );
+    expect(stdout.trim().split('\n')).toEqual([toolsDir(env, root), venvDir(env), goCaches(env).GOMODCACHE, goCaches(env).GOCACHE]);
     if (!('PIPELINE_TOOLS_DIR' in env))
       expect(toolsDir(env, root)).toMatch(new RegExp(`^${join(env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`)}/release-pipeline/tools/[0-9a-f]{16}/bin$`));
   });

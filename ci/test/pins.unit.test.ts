@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseToolsLock } from '../src/core/provenance.js';
-import { GO_IMAGE, NODE_IMAGE, PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
+import { GO_IMAGE, IMAGE_FACTS, NODE_IMAGE, PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
 import { goSatisfies, parseGoVersion } from './go-version.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,6 +81,23 @@ describe('images', () => {
     expect(goSatisfies(`go${image}`, '1.21')).toBe(true);
     expect(read('scripts/install-tools.sh')).toMatch(/export GOTOOLCHAIN="\$toolchain"/);
     expect(toolchain).toMatch(/^go/);
+  });
+});
+
+describe("the images' facts, which the toolbox replay stands in for them with", () => {
+  const env = (image: keyof typeof IMAGE_FACTS) => Object.fromEntries(IMAGE_FACTS[image].env);
+
+  it('name the Go and Node the pinned tags name', () => {
+    const go = /^golang:(\d+\.\d+\.\d+)-bookworm@/.exec(GO_IMAGE)![1]!;
+    expect(IMAGE_FACTS.GO_IMAGE.go).toBe(`go${go}`);
+    expect(env('GO_IMAGE')).toMatchObject({ GOLANG_VERSION: go, GOTOOLCHAIN: 'local', GOPATH: '/go' });
+    const node = /^node:(\d+\.\d+\.\d+)-bookworm@/.exec(NODE_IMAGE)![1]!;
+    expect(IMAGE_FACTS.NODE_IMAGE.node).toBe(`v${node}`);
+    expect(env('NODE_IMAGE')).toMatchObject({ NODE_VERSION: node });
+  });
+
+  it("put the image's Go first on its PATH, as the golang image does", () => {
+    expect(env('GO_IMAGE').PATH!.split(':').slice(0, 2)).toEqual(['/go/bin', '/usr/local/go/bin']);
   });
 });
 

@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
@@ -12,6 +11,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { cosignAttestArgs, type Policy, type PredicateType, type Signer } from '../../ci/src/core/cosign-args.js';
 import { parseDigestReference } from '../../ci/src/core/reference.js';
 import { run } from '../src/exec.js';
+import { freePort } from '../src/free-port.js';
 import { verifiedStatements } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 
@@ -21,14 +21,7 @@ import { tool } from '../src/tools.js';
  */
 export const SHARED_CACHE = process.env.PIPELINE_TEST_CACHE ?? join(tmpdir(), `pipeline-test-cache-${process.pid}`);
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export { freePort } from '../src/free-port.js';
 
 export async function tempOut(label: string): Promise<OutPaths> {
   const root = await mkdtemp(join(tmpdir(), `pipeline-${label}-`));

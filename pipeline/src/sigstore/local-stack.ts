@@ -7,12 +7,12 @@
 // No transparency log (Rekor needs Trillian and a database): signatures carry a signed timestamp.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../cleanup.js';
 import { run, stopProcess } from '../exec.js';
+import { freePort } from '../free-port.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
 import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
@@ -28,14 +28,6 @@ export interface LocalSigstore {
   fulcioChain: string;
   timestampChain: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 interface Service {
