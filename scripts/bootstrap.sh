@@ -2,9 +2,12 @@
 # Makes a clone ready to run, idempotently: npm ci where a lockfile changed, the pinned tools
 # (scripts/install-tools.sh), the compiled pipeline CLI (scripts/build-cli.mjs) and, for the tests,
 # the Python venv of the policy check; the tools and the venv outside the clone (scripts/locations.sh).
-# The same script prepares the Dagger module's toolbox container, with BOOTSTRAP_PROFILE=runtime
-# (root and app/ packages, tools, CLI; no ci/, no venv). BOOTSTRAP_PROFILE=packages installs the npm
-# packages only (what `npm run test:unit` needs); BOOTSTRAP_PROFILE=app only app/'s (`npm start`).
+# Profiles (BOOTSTRAP_PROFILE): dev (the default: everything the tests need); runtime (`npm run
+# pipeline`: root and app/ packages, the runtime tools, the CLI; no ci/, no venv); packages (the npm
+# packages only: what `npm run test:unit` needs); app (app/'s only: `npm start`). The Dagger
+# module's toolbox (ci/src/toolbox-plan.ts) runs toolbox-packages (root and app/ packages, from the
+# lockfiles alone, so that layer stays cached while sources change) and then toolbox (the CLI); its
+# tools come from containers of their own.
 # One bootstrap at a time per clone: two at once would corrupt node_modules (npm ci's ENOTEMPTY).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,7 @@ fi
 
 case "$profile" in
   app) packages=("$root/app") ;;
-  runtime) packages=("$root" "$root/app") ;;
+  runtime | toolbox | toolbox-packages) packages=("$root" "$root/app") ;;
   *) packages=("$root" "$root/app" "$root/ci") ;;
 esac
 for dir in "${packages[@]}"; do
@@ -39,7 +42,11 @@ for dir in "${packages[@]}"; do
   fi
 done
 
-[ "$profile" = app ] || [ "$profile" = packages ] && exit 0
+case "$profile" in app | packages | toolbox-packages) exit 0 ;; esac
+if [ "$profile" = toolbox ]; then
+  node "$root/scripts/build-cli.mjs"
+  exit 0
+fi
 if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else bash "$root/scripts/install-tools.sh"; fi
 node "$root/scripts/build-cli.mjs"
 

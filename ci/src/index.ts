@@ -8,6 +8,7 @@ import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs, type GitFactArgs, type SigningArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './images.js';
+import { FUNCTION_TOOLS } from './toolbox-plan.js';
 import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
 
 const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
@@ -210,7 +211,7 @@ export class ReleasePipeline {
   ): Container {
     const base = baseImageOrDefault(baseImage);
     const built = step(
-      toolbox(this.source),
+      toolbox(this.source, FUNCTION_TOOLS.build),
       imageArgs({ baseImage: base, output: `${OUT}/image`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
     ).withExec(['tar', '-C', `${OUT}/image`, '-cf', `${OUT}/image.tar`, '.']);
     return dag.container().import_(built.file(`${OUT}/image.tar`));
@@ -222,7 +223,7 @@ export class ReleasePipeline {
    */
   @func()
   async test(): Promise<string> {
-    return step(toolbox(this.source), ['test']).stdout();
+    return step(toolbox(this.source, FUNCTION_TOOLS.test), ['test']).stdout();
   }
 
   /**
@@ -246,7 +247,7 @@ export class ReleasePipeline {
   ): File {
     const ref = parseDigestReference(image, '--image');
     return step(
-      toolbox(this.source),
+      toolbox(this.source, FUNCTION_TOOLS.chartPackage),
       chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
     ).file(`${OUT}/chart.tgz`);
   }
@@ -283,7 +284,7 @@ export class ReleasePipeline {
     parseRegistryTarget(registry);
     const base = baseImageOrDefault(baseImage);
     const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
-    const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source), login(username, password))), args).stdout()) as {
+    const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source, FUNCTION_TOOLS.publish), login(username, password))), args).stdout()) as {
       image: string;
       chart: string;
     };
@@ -327,7 +328,7 @@ export class ReleasePipeline {
     const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const out = await step(
-      forThisCall(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot)),
+      forThisCall(withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.cosignSign), secrets), trustedRoot)),
       signArgs({ refs, signing, plainHttp }),
     ).stdout();
     return (JSON.parse(out) as { signed: string[] }).signed;
@@ -356,7 +357,7 @@ export class ReleasePipeline {
   ): Promise<string> {
     const ref = parseDigestReference(chart, '--chart');
     if (!publicKey === !certificateIdentity) throw new Error('verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
-    let box = withSecrets(toolbox(this.source), login(username, password));
+    let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), login(username, password));
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy = publicKey
       ? { kind: 'key' as const, publicKeyPath: PUBLIC_KEY_PATH }
@@ -416,7 +417,9 @@ export class ReleasePipeline {
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const base = baseImageOrDefault(baseImage);
     const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
-    return Release.fromSummary(await step(forThisCall(withTrustedRoot(withSecrets(toolbox(this.source), secrets), trustedRoot)), args).stdout());
+    return Release.fromSummary(
+      await step(forThisCall(withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.release), secrets), trustedRoot)), args).stdout(),
+    );
   }
 
   /**
@@ -439,7 +442,7 @@ export class ReleasePipeline {
     try {
       const target = { registry: 'registry:5000/e2e', plainHttp: true };
       const released = step(
-        forThisCall(toolbox(this.source)).withServiceBinding('registry', registry),
+        forThisCall(toolbox(this.source, FUNCTION_TOOLS.endToEnd)).withServiceBinding('registry', registry),
         releaseArgs({ ...target, signing: { kind: 'generated' }, baseImage: RUNTIME_BASE_IMAGE, git: git(revision, commitTime, commitCount, gitTag) }),
       );
       const release = Release.fromSummary(await released.stdout());

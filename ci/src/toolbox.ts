@@ -7,7 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { dag, type Container, type Directory, type Secret, type Service } from '@dagger.io/dagger';
 import { registryConfig } from './core/registry-config.js';
 import { PINNED_IMAGES } from './images.js';
-import { CLI, TOOLBOX, TOOLS, TOOLS_CONTAINER, type Op, type Stage } from './toolbox-plan.js';
+import {
+  CLI,
+  FUNCTION_TOOLS,
+  TOOLS,
+  toolbox as toolboxStage,
+  toolsContainer as toolsContainerStage,
+  type Op,
+  type RuntimeTool,
+  type Stage,
+} from './toolbox-plan.js';
 
 export { CLI, OUT, SRC, TOOLS } from './toolbox-plan.js';
 /** Where mounted secrets live. The toolbox runs as root, so root-owned 0400 mounts are readable. */
@@ -42,14 +51,9 @@ export function render(stage: Stage, source: Directory): Container {
   return stage.ops.reduce((ctr, o) => apply(ctr, o, source), dag.container());
 }
 
-/** The pinned Node image with the runtime tools, running as root. */
-export function toolsContainer(source: Directory): Container {
-  return render(TOOLS_CONTAINER, source);
-}
-
-/** Node, the tools, and the repository bootstrapped for running the pipeline CLI. */
-export function toolbox(source: Directory): Container {
-  return render(TOOLBOX, source);
+/** Node, the repository bootstrapped for running the pipeline CLI, and the tools a function's command runs. */
+export function toolbox(source: Directory, tools: readonly RuntimeTool[]): Container {
+  return render(toolboxStage(tools), source);
 }
 
 /** Credentials and keys, each a Dagger Secret: environment variables or files, never arguments. */
@@ -103,7 +107,7 @@ export function step(ctr: Container, args: readonly string[]): Container {
 
 /** A throwaway registry for end-to-end: the pinned distribution registry from the toolbox, plain HTTP. */
 export function registryService(source: Directory): Service {
-  return toolsContainer(source)
+  return render(toolsContainerStage(FUNCTION_TOOLS.registryService), source)
     .withNewFile('/etc/registry/config.yml', registryConfig('/var/lib/registry', '0.0.0.0:5000'))
     .withExposedPort(5000)
     .asService({ args: [`${TOOLS}/registry`, 'serve', '/etc/registry/config.yml'] });

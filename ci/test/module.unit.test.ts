@@ -123,8 +123,12 @@ describe('release with a key, on a registry that needs a login', () => {
   it('runs the pipeline CLI in the pinned toolbox, as root, after the bootstrap', () => {
     expect(state.image).toBe(PINNED_IMAGES.NODE_IMAGE);
     expect(state.user).toBe('0:0');
-    expect(state.execs.at(-2)).toEqual(['bash', 'scripts/bootstrap.sh']);
-    expect(state.env.BOOTSTRAP_PROFILE).toBe('runtime');
+    // The npm packages from the lockfiles alone (a layer that stays cached while sources change), then the CLI.
+    expect(state.execs.slice(-3, -1)).toEqual([
+      ['bash', 'scripts/bootstrap.sh'],
+      ['bash', 'scripts/bootstrap.sh'],
+    ]);
+    expect(state.env.BOOTSTRAP_PROFILE).toBe('toolbox');
     expect(state.execs.at(-1)).toEqual([
       'node',
       'pipeline/dist/cli.mjs',
@@ -160,13 +164,14 @@ describe('release with a key, on a registry that needs a login', () => {
     expect(state.temps).toContain('/tmp');
   });
 
-  it("builds the tools from tools.lock with the host's own script, in the pinned Go image", () => {
+  it("builds each tool the release runs from tools.lock with the host's own script, in the pinned Go image, in a container of its own", () => {
     const tools = allCalls().filter((c) => c.field === 'withDirectory' && c.args.path === '/opt/tools/bin');
-    expect(tools).toHaveLength(1);
-    const built = execState((tools[0]!.args.source as { chain: Call[] }).chain);
-    expect(built.image).toBe(PINNED_IMAGES.GO_IMAGE);
-    expect(built.env.TOOLS_SCOPE).toBe('runtime');
-    expect(built.execs).toEqual([['bash', 'scripts/install-tools.sh']]);
+    const built = tools.map((t) => execState((t.args.source as { chain: Call[] }).chain));
+    for (const b of built) {
+      expect(b.image).toBe(PINNED_IMAGES.GO_IMAGE);
+      expect(b.env.TOOLS_SCOPE).toBe('runtime');
+    }
+    expect(built.map((b) => b.execs)).toEqual(['cosign', 'crane', 'helm', 'syft'].map((t) => [['bash', 'scripts/install-tools.sh', t]]));
   });
 
   it('returns the release as an object with fields', () => {
@@ -270,6 +275,19 @@ describe('calls with side effects', () => {
     await call((p) => p.verify(`ghcr.io/acme/charts/koa-service@${D}`, undefined, 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main'));
     await call(async (p) => p.build().sync());
     expect(engine.queries.filter((q) => nonceOf(q).value !== undefined)).toEqual([]);
+  });
+});
+
+describe('test', () => {
+  it('builds no Go tool: its toolbox is Node and the repository only', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.test());
+    expect(
+      allCalls()
+        .filter((c) => c.field === 'from')
+        .map((c) => c.args.address),
+    ).toEqual([PINNED_IMAGES.NODE_IMAGE]);
+    expect(asked().at(-1)!.execs.at(-1)).toEqual(['node', 'pipeline/dist/cli.mjs', 'test']);
   });
 });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseToolsLock } from '../src/core/provenance.js';
 import { GO_IMAGE, IMAGE_FACTS, NODE_IMAGE, PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
 import { goSatisfies, parseGoVersion } from './go-version.js';
+import { FUNCTION_TOOLS, RUNTIME_TOOLS } from '../src/toolbox-plan.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -27,6 +28,12 @@ describe('tools.lock', () => {
     const toolchains = pins.filter((p) => p.scope === 'toolchain');
     expect(toolchains.map((p) => [p.name, p.module])).toEqual([['go', 'golang.org/toolchain']]);
     expect(toolchains[0]!.version).toMatch(/^go\d+\.\d+\.\d+$/);
+  });
+
+  it("the toolbox's tools are exactly the runtime scope, and each function's a part of them", () => {
+    const runtime = pins.filter((p) => p.scope === 'runtime').map((p) => p.name);
+    expect([...RUNTIME_TOOLS].sort()).toEqual([...runtime].sort());
+    for (const [fn, tools] of Object.entries(FUNCTION_TOOLS)) for (const t of tools) expect(runtime, fn).toContain(t);
   });
 
   it('the runtime scope is exactly what the pipeline code runs (and so what the toolbox holds)', () => {

@@ -2,12 +2,13 @@
 // the same compiled CLI and arguments, the same environment and secret variables, secret and input
 // files written where the mounts would put them (their paths in the arguments mapped to them). The
 // module's own folders (PIPELINE_OUT_DIR=/out …) point at this host's instead.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from '../src/toolbox.js';
+import { CLI, TOOLS } from '../src/toolbox.js';
+import { tool, type ToolName } from '../../pipeline/src/tools.js';
 import { runCli } from '../../pipeline/test/fixtures.js';
-import { execState, FakeEngine, type Call } from './fake-engine.js';
+import { execState, FakeEngine, type Call, type Ref } from './fake-engine.js';
 
 export interface Replay {
   /** The CLI's arguments, as run. */
@@ -38,6 +39,19 @@ export async function replayingEngine(folders: { out: string; cache: string }, l
   return engine;
 }
 
+/** A folder with this machine's builds of exactly the tools the chain's toolbox copies in (one stage each). */
+async function toolsOf(chain: readonly Call[], files: string): Promise<string> {
+  const dir = join(files, 'tools');
+  await mkdir(dir);
+  for (const c of chain) {
+    if (c.field !== 'withDirectory' || c.args.path !== TOOLS) continue;
+    const built = execState((c.args.source as Ref).chain).execs.at(-1)!;
+    const name = built.at(-1)! as ToolName;
+    await symlink(tool(name), join(dir, name));
+  }
+  return dir;
+}
+
 export async function replayOnHost(chain: readonly Call[], folders: { out: string; cache: string }): Promise<Replay> {
   const state = execState(chain);
   const argv = state.execs.at(-1)!;
@@ -53,7 +67,8 @@ export async function replayOnHost(chain: readonly Call[], folders: { out: strin
   for (const [i, f] of state.files.entries()) await place(`file-${i}`, f.path, f.contents ?? '', 0o644);
   const env: Record<string, string> = { ...state.env, PIPELINE_OUT_DIR: folders.out, PIPELINE_CACHE_DIR: folders.cache };
   delete env.PATH;
-  delete env.PIPELINE_TOOLS_DIR;
+  // Only the tools this function's toolbox builds: a step that runs another one fails as in the engine.
+  env.PIPELINE_TOOLS_DIR = await toolsOf(chain, files);
   const r = await runCli(args, { ...env, ...state.secretEnv });
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return { args, stdout: r.stdout, stderr: r.stderr };

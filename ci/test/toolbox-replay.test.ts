@@ -7,7 +7,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_FACTS } from '../src/images.js';
-import { TOOLBOX, TOOLS_INPUTS, TOOLS_STAGE, type Stage } from '../src/toolbox-plan.js';
+import { FUNCTION_TOOLS, toolbox, TOOLS_INPUTS, toolStage } from '../src/toolbox-plan.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { CommandError } from '../../pipeline/src/exec.js';
 import { replayHome } from '../../scripts/toolbox-replay/image-root.js';
@@ -29,13 +29,14 @@ afterAll(async () => {
 
 describe('the toolbox, replayed', () => {
   it('builds the runtime tools with the image Go switched to the pinned toolchain, bootstraps, and releases the digests this machine releases', async () => {
-    const box = await replayStage(TOOLBOX, options());
+    const plan = toolbox(FUNCTION_TOOLS.release);
+    const box = await replayStage(plan, options());
     // Nothing of this machine is visible inside: only the image's PATH and the tools.
     const { stdout: env } = await execIn(box, ['sh', '-c', 'echo "$PATH"; command -v go || echo no-go; node --version; npm --version; ls /opt/tools/bin']);
     const [path, go, node, npm, ...tools] = env.trim().split('\n');
-    expect(path).toBe(Object.fromEntries(TOOLBOX.ops.flatMap((o) => (o.op === 'env' ? [[o.name, o.value]] : []))).PATH);
+    expect(path).toBe(Object.fromEntries(plan.ops.flatMap((o) => (o.op === 'env' ? [[o.name, o.value]] : []))).PATH);
     expect([go, node, npm]).toEqual(['no-go', IMAGE_FACTS.NODE_IMAGE.node, IMAGE_FACTS.NODE_IMAGE.npm]);
-    expect(tools.sort()).toEqual(['cosign', 'crane', 'helm', 'registry', 'syft']);
+    expect(tools.sort()).toEqual([...FUNCTION_TOOLS.release].sort());
     const comparison = await compareReleases(box, (l) => said.push(l));
     expect(comparison.toolbox).toEqual(comparison.host);
     expect(comparison.host.image).toMatch(/@sha256:[0-9a-f]{64}$/);
@@ -49,8 +50,7 @@ describe('a Go pin older than a tool needs', () => {
     for (const f of TOOLS_INPUTS) await cp(join(projectRoot, f), join(source, f), { recursive: true });
     const lock = await readFile(join(source, 'tools.lock'), 'utf8');
     await writeFile(join(source, 'tools.lock'), lock.replace(/^(go\s+golang\.org\/toolchain\s+)go\S+/m, `$1${IMAGE_FACTS.GO_IMAGE.go}`));
-    const onlySyft: Stage = { ...TOOLS_STAGE, ops: TOOLS_STAGE.ops.map((o) => (o.op === 'exec' ? { op: 'exec', args: [...o.args, 'syft'] } : o)) };
-    const failed = await replayStage(onlySyft, options(source)).then(
+    const failed = await replayStage(toolStage('syft'), options(source)).then(
       () => undefined,
       (err: unknown) => err,
     );

@@ -237,6 +237,7 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
       chart: { ref: published.chartRef, name: published.chart.name, version: published.chart.version },
       policy: signer.policy,
       attestations: { provenancePolicy: policyFile, sbom: { packages: sbom.packages, files: sbom.files } },
+      dirty: s.git.dirty,
     });
     const tmp = `${ctx.out.release}.tmp-${process.pid}`;
     await writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`);

@@ -21,6 +21,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       ...ctx,
       render: options.render,
       deadline: Date.now() + options.timeoutSeconds * 1000,
+      allowDirty: options.allowDirty ?? false,
     });
     if (!options.attestKey) return { verdict, attested: undefined };
     const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };

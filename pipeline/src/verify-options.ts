@@ -23,6 +23,8 @@ export interface VerifyOptions {
   render: RenderOptions;
   /** Overall limit, seconds; each call to a registry gets at most what is left. */
   timeoutSeconds: number;
+  /** Accept provenance that says the build had uncommitted changes. */
+  allowDirty?: boolean;
   plainHttp: boolean;
   json: boolean;
   help: boolean;
@@ -42,6 +44,7 @@ policy; an image index's platform manifests too), with the stock cosign.
   --namespace NS             namespace you will install into (default: default)
   --timeout SECONDS          limit for the whole verification (default: 120)
   --allow-loose-identity     accept a --certificate-identity-regexp that is unanchored or catch-all
+  --allow-dirty              accept provenance that says the build had uncommitted changes
   --plain-http               reach the registry over plain HTTP (loopback always is)
   --attest                   sign a SLSA verification summary (VSA) onto the chart and each image,
                              with --attest-key (default: the embedded key, .out/keys/cosign.key;
@@ -64,6 +67,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       'release-name': { type: 'string' },
       namespace: { type: 'string' },
       timeout: { type: 'string' },
+      'allow-dirty': { type: 'boolean', default: false },
       'plain-http': { type: 'boolean', default: false },
       attest: { type: 'boolean', default: false },
       'attest-key': { type: 'string' },
@@ -116,6 +120,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     policy,
     render,
     timeoutSeconds,
+    allowDirty: v['allow-dirty'] ?? false,
     plainHttp: v['plain-http'] ?? false,
     json: v.json ?? false,
     help: false,

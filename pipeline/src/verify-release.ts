@@ -25,6 +25,8 @@ export interface VerifyContext {
   render?: RenderValues;
   /** Epoch ms after which every call fails as timed out (default: two minutes from the start). */
   deadline?: number;
+  /** Accept provenance that says the build had uncommitted changes (--allow-dirty). */
+  allowDirty?: boolean;
 }
 
 /** The time left for one call, or a failure naming what could not be done in time. */
@@ -79,6 +81,10 @@ async function provenanceOf(
         problems.push(
           `its provenance names ${repository}@${revision.slice(0, 12)}, not the chart's source ${source.repository}@${source.revision.slice(0, 12)}`,
         );
+        continue;
+      }
+      if (facts.dirty && !ctx.allowDirty) {
+        problems.push('its provenance says it was built with uncommitted changes, so its revision does not name what was built (--allow-dirty accepts that)');
         continue;
       }
       return { found: { repository, revision, builder: facts.builderId, dirty: facts.dirty } };

@@ -44,6 +44,19 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * This checkout's HEAD, as facts given on the command line: a release made with them says what was
+ * committed, whatever uncommitted changes the work tree has (those would mark it dirty).
+ */
+export async function headCommit(): Promise<{ revision: string; commitTime: number; commitCount: number }> {
+  const git = async (...args: string[]) => (await run('git', args, { cwd: projectRoot })).stdout.trim();
+  return {
+    revision: await git('rev-parse', 'HEAD'),
+    commitTime: Number(await git('show', '-s', '--format=%ct', 'HEAD')),
+    commitCount: Number(await git('rev-list', '--count', 'HEAD')),
+  };
+}
+
 /** The host's Node base image, pushed by digest to REGISTRY/bases (what `image --base-image host` does); its reference. */
 export async function hostBaseIn(registry: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await runCli(['image', '--registry', `${registry}/bases`, '--base-image', 'host', '--json'], env);

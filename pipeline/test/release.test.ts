@@ -218,7 +218,9 @@ describe('a release from a fresh output folder', () => {
 
   it('npm run verify shows the attestations; --attest signs a verification summary both majors read', async () => {
     const pub = first.signing.kind === 'key' ? first.signing.publicKey : '';
-    const r = await runCli(['verify', first.chart.ref, '--key', pub, '--attest', '--attest-key', pub.replace(/\.pub$/, '.key')], { COSIGN_PASSWORD: '' });
+    // The command the release printed (with --allow-dirty when the work tree had changes), plus --attest.
+    const printed = first.verify.release.replace(/^npm run verify -- /, 'verify ').split(' ');
+    const r = await runCli([...printed, '--attest', '--attest-key', pub.replace(/\.pub$/, '.key')], { COSIGN_PASSWORD: '' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`✔ provenance: ${first.source}@${first.revision.slice(0, 12)}`));
     expect(r.stdout).toMatch(/✔ SBOM \(SPDX\): \d+ packages/);

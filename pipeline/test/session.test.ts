@@ -22,6 +22,10 @@ async function sourceWithoutGit(): Promise<string> {
 
 const quiet = () => new Progress(() => {});
 
+/** The commit's facts as arguments, as the workflows give them. */
+const FACTS = ['--revision', 'c'.repeat(40), '--commit-time', '1700000000', '--commit-count', '7'];
+const IMAGE = `r.example/a@sha256:${'a'.repeat(64)}`;
+
 describe('a source without .git', () => {
   it('opens for the commands that stamp no commit', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
@@ -33,7 +37,7 @@ describe('a source without .git', () => {
   it('stops a command that stamps one, naming what to give instead', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
     await expect(
-      openSession(parsePipelineArgs(['chart-package', '--image', `r.example/a@sha256:${'a'.repeat(64)}`]).options, environment, {
+      openSession(parsePipelineArgs(['chart-package', '--image', IMAGE]).options, environment, {
         registry: false,
         commit: true,
       }),
@@ -42,17 +46,7 @@ describe('a source without .git', () => {
 
   it('takes the facts as arguments instead', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
-    const args = [
-      'chart-package',
-      '--image',
-      `r.example/a@sha256:${'a'.repeat(64)}`,
-      '--revision',
-      'c'.repeat(40),
-      '--commit-time',
-      '1700000000',
-      '--commit-count',
-      '7',
-    ];
+    const args = ['chart-package', '--image', IMAGE, ...FACTS];
     const s = await openSession(parsePipelineArgs(args).options, environment, { registry: false, commit: true });
     await s.close();
     expect(s.ctx.release.version).toBe('0.1.0-dev.7.gcccccccccccc');
@@ -62,19 +56,7 @@ describe('a source without .git', () => {
 describe('a release the trust rule rejects', () => {
   it('is refused before anything is built or pushed', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('untrusted'), progress: quiet() };
-    const args = [
-      'publish',
-      '--registry',
-      'ghcr.io/acme',
-      '--revision',
-      'c'.repeat(40),
-      '--commit-time',
-      '1700000000',
-      '--commit-count',
-      '7',
-      '--git-tag',
-      'v1.2.3-rc.1',
-    ];
+    const args = ['publish', '--registry', 'ghcr.io/acme', ...FACTS, '--git-tag', 'v1.2.3-rc.1'];
     const options = parsePipelineArgs(args).options;
     // No registry is reached and nothing is built: the check comes first.
     const s = await openSession(options, environment, { registry: false, commit: true });

@@ -17,7 +17,7 @@ import { cosignVerify } from '../src/steps/verify.js';
 import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { verifyRelease } from '../src/verify-release.js';
-import { attestLike, runCli, tempOut, testRegistry } from './fixtures.js';
+import { attestLike, headCommit, runCli, tempOut, testRegistry } from './fixtures.js';
 
 const IDENTITY = 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/main';
 const ctx = { toolEnv: process.env, secrets: [] };
@@ -102,7 +102,7 @@ beforeAll(async () => {
   const out = await tempOut('verify-keyed');
   keyed = (
     await runPipeline(
-      { registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, json: false, help: false },
+      { registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, json: false, help: false, git: await headCommit() },
       { out, env: process.env, progress: quiet },
     )
   ).summary;
@@ -117,6 +117,7 @@ beforeAll(async () => {
       {
         registry: `${registry.address}/keyless`,
         baseImage: 'host',
+        git: await headCommit(),
         skipTests: true,
         json: false,
         help: false,
@@ -376,6 +377,22 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     await expectImageRejected('other-revision', revision, /its provenance names .*@ffffffffffff, not the chart's source/);
     const repository = await builtFrom('other-repository', { repository: 'https://github.com/evil/fork', revision: keyed.revision });
     await expectImageRejected('other-repository', repository, /its provenance names https:\/\/github\.com\/evil\/fork@/);
+  });
+
+  it('an image whose provenance says it was built with uncommitted changes: rejected unless --allow-dirty', async () => {
+    const image = await craftedImage('dirty', async (i) => {
+      await sbomOf(i);
+      await provenanceOf(i, (p) => ({
+        ...p,
+        buildDefinition: { ...p.buildDefinition, internalParameters: { ...p.buildDefinition.internalParameters, dirty: true } },
+      }));
+    });
+    await expectImageRejected('dirty', image, /its provenance says it was built with uncommitted changes, so its revision does not name what was built/);
+    const chart = await pushCustomChart('dirty-allowed-chart', { repository: image.split('@')[0]!, digest: keyed.image.digest });
+    await signAsRelease(chart);
+    const r = await runCli(['verify', chart, '--key', pub(), '--allow-dirty']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(uncommitted changes)');
   });
 
   it('an image whose provenance is signed by another key', async () => {

@@ -17,7 +17,7 @@ import { runPipeline } from '../src/pipeline.js';
 import { Progress } from '../src/progress.js';
 import { tool } from '../src/tools.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { attestLike, runCli, tempOut, testRegistry } from './fixtures.js';
+import { attestLike, headCommit, runCli, tempOut, testRegistry } from './fixtures.js';
 
 let registry: Awaited<ReturnType<typeof testRegistry>>;
 let release: ReleaseSummary;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const out = await tempOut('attacks');
   release = (
     await runPipeline(
-      { registry: `${registry.address}/good`, baseImage: 'host', skipTests: true, json: false, help: false },
+      { registry: `${registry.address}/good`, baseImage: 'host', skipTests: true, json: false, help: false, git: await headCommit() },
       { out, progress: new Progress(() => undefined) },
     )
   ).summary;

@@ -1,66 +1,75 @@
-// `npm run toolbox -- replay [--stage tools|toolbox|release] [--json]`: executes the Dagger module's
-// toolbox steps (ci/src/toolbox-plan.ts) for real on Debian root file systems standing in for the
-// pinned images, as root. `release` (the default) then runs a release inside the toolbox and on this
-// machine and compares their digests. Prints how long each part took.
+// `npm run toolbox -- replay [--function NAME] [--cold] [--json]`: executes the toolbox a Dagger
+// function runs in (ci/src/toolbox-plan.ts) for real, on Debian root file systems standing in for the
+// pinned images, as root, and says how long each part took. For `release` and `end-to-end` it then
+// runs a release inside the toolbox and on this machine and compares their digests.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TOOLBOX, TOOLS_STAGE } from '../../ci/src/toolbox-plan.js';
-import { execIn, machineVolumes, replayStage } from './replay.js';
+import { FUNCTION_TOOLS, toolbox } from '../../ci/src/toolbox-plan.js';
 import { replayHome } from './image-root.js';
 import { compareReleases } from './release-check.js';
+import { machineVolumes, replayStage } from './replay.js';
 
-const USAGE = `usage: npm run toolbox -- replay [--stage tools|toolbox|release] [--json]
-  tools     the tools stage: the pinned Go image builds the runtime tools with install-tools.sh
-  toolbox   the toolbox every function runs in (the tools, then the bootstrap)
-  release   the toolbox, then a release inside it and on this machine: the digests must be equal`;
+const FUNCTIONS = {
+  build: 'build',
+  test: 'test',
+  'chart-package': 'chartPackage',
+  publish: 'publish',
+  'cosign-sign': 'cosignSign',
+  verify: 'verify',
+  release: 'release',
+  'end-to-end': 'endToEnd',
+} as const;
+
+const USAGE = `usage: npm run toolbox -- replay [--function NAME] [--cold] [--json]
+  --function  the function whose toolbox to replay: ${Object.keys(FUNCTIONS).join(', ')} (default release);
+              release and end-to-end then release inside it and on this machine: the digests must be equal
+  --cold      as a cold engine: empty cache volumes (Go's, npm's) and no layer cache (the images stay)
+  --json      the result as JSON`;
 
 const { values, positionals } = parseArgs({
-  options: { stage: { type: 'string', default: 'release' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
+  options: {
+    function: { type: 'string', default: 'release' },
+    cold: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
-if (values.help || positionals[0] !== 'replay' || !['tools', 'toolbox', 'release'].includes(values.stage)) {
-  process.stdout.write(`${USAGE}\n`);
+const fn = FUNCTIONS[values.function as keyof typeof FUNCTIONS];
+if (values.help || positionals[0] !== 'replay' || !fn) {
+  (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
   process.exit(values.help ? 0 : 2);
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const timings: Record<string, number> = {};
-const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+const seconds: Record<string, number> = {};
+async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     return await work();
   } finally {
-    timings[name] = Math.round(performance.now() - started) / 1000;
+    seconds[name] = Math.round(performance.now() - started) / 1000;
   }
-};
+}
 
 await mkdir(replayHome(), { recursive: true });
 const work = await mkdtemp(join(replayHome(), 'run-'));
-const stepCache = join(work, 'step-cache');
-const options = { source: join(import.meta.dirname, '..', '..'), work, volume: machineVolumes(stepCache), log, echo: true };
+const volumes = values.cold ? (name: string) => join(work, 'volumes', name) : machineVolumes(join(work, 'step-cache'));
+const options = { source: join(import.meta.dirname, '..', '..'), work, volume: volumes, log, echo: true, layerCache: !values.cold };
 let code = 0;
+const result: Record<string, unknown> = { function: values.function, tools: FUNCTION_TOOLS[fn], cold: values.cold };
 try {
-  if (values.stage === 'tools') {
-    const tools = await timed('tools', () => replayStage(TOOLS_STAGE, options));
-    const { stdout } = await execIn(tools, ['sh', '-c', `ls ${TOOLS_STAGE.output}`]);
-    report({ tools: stdout.trim().split('\n') });
-  } else {
-    const box = await timed('toolbox', () => replayStage(TOOLBOX, options));
-    if (values.stage === 'toolbox') report({});
-    else {
-      const comparison = await timed('release', () => compareReleases(box, log));
-      if (!comparison.same) code = 1;
-      report({ ...comparison });
-    }
+  const box = await timed('toolbox', () => replayStage(toolbox(FUNCTION_TOOLS[fn]), options));
+  if (fn === 'release' || fn === 'endToEnd') {
+    const comparison = await timed('release', () => compareReleases(box, log));
+    if (!comparison.same) code = 1;
+    Object.assign(result, comparison);
   }
 } finally {
   await rm(work, { recursive: true, force: true });
 }
+result.seconds = seconds;
+if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else for (const [k, v] of Object.entries(result)) process.stdout.write(`${k}: ${JSON.stringify(v)}\n`);
 process.exit(code);
-
-function report(result: Record<string, unknown>): void {
-  const all = { stage: values.stage, ...result, seconds: timings };
-  if (values.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-  else for (const [k, v] of Object.entries(all)) process.stdout.write(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
-}

@@ -4,7 +4,9 @@
 // its own, nothing of this machine's PATH or environment visible, as the stage's user; cache volumes
 // are folders kept outside the clone; `temp` is a tmpfs; `files` copies the repository (as the
 // module's source directory holds it) or the listed paths.
-import { copyFile, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGE_FACTS, type ToolboxImage } from '../../ci/src/images.js';
 import type { Op, Stage } from '../../ci/src/toolbox-plan.js';
@@ -32,6 +34,11 @@ export interface ReplayOptions {
   log(line: string): void;
   /** Stream the commands' output as they run (the command line does; the tests keep it). */
   echo?: boolean;
+  /**
+   * Reuse a stage's output when its steps and the files it copies are unchanged, as an engine's
+   * layer cache does (default); false: run every step (a cold engine).
+   */
+  layerCache?: boolean;
 }
 
 /**
@@ -84,13 +91,10 @@ async function apply(ctr: Replayed, step: Exclude<Op, { op: 'from' }>, stage: St
     case 'files':
       await copySource(o.source, join(ctr.root, step.path), step.include);
       return;
-    case 'stage': {
-      const from = await replayStage(step.stage, o);
+    case 'stage':
       await mkdir(join(ctr.root, step.path), { recursive: true });
-      await cp(join(from.root, step.stage.output!), join(ctr.root, step.path), { recursive: true, verbatimSymlinks: true });
-      await rm(from.root, { recursive: true, force: true });
+      await cp(await stageOutput(step.stage, o), join(ctr.root, step.path), { recursive: true, verbatimSymlinks: true });
       return;
-    }
     case 'workdir':
       ctr.workdir = step.path;
       await mkdir(join(ctr.root, step.path), { recursive: true });
@@ -103,6 +107,40 @@ async function apply(ctr: Replayed, step: Exclude<Op, { op: 'from' }>, stage: St
       ctr.temps.push(step.path);
       return;
   }
+}
+
+/**
+ * A stage's output folder: from the replay's layer cache when the stage's steps, its image's facts
+ * and the files it copies are unchanged (an engine's cache key), else replayed and kept there.
+ */
+async function stageOutput(stage: Stage, o: ReplayOptions): Promise<string> {
+  const key = await stageKey(stage, o.source);
+  const kept = join(replayHome(), 'layers', key ?? 'none');
+  if (key && o.layerCache !== false && existsSync(join(kept, '.complete'))) {
+    o.log(`replay [${stage.name}]: cached`);
+    return join(kept, 'output');
+  }
+  const ctr = await replayStage(stage, o);
+  const output = key ? join(kept, 'output') : join(o.work, `output-${++containers}`);
+  try {
+    if (key) await rm(kept, { recursive: true, force: true });
+    await cp(join(ctr.root, stage.output!), output, { recursive: true, verbatimSymlinks: true });
+    if (key) await writeFile(join(kept, '.complete'), `${stage.name}\n`);
+    return output;
+  } finally {
+    await rm(ctr.root, { recursive: true, force: true });
+  }
+}
+
+/** What an engine keys a stage's layers on: its steps, its images' facts, the files it copies; none for a whole-repository copy. */
+async function stageKey(stage: Stage, source: string): Promise<string | undefined> {
+  const hash = createHash('sha256').update(JSON.stringify(stage));
+  for (const step of stage.ops) {
+    if (step.op === 'from') hash.update(JSON.stringify(IMAGE_FACTS[step.image]));
+    if (step.op === 'files' && !step.include) return undefined;
+    if (step.op === 'files') for (const f of step.include ?? []) hash.update(f).update(await readFile(join(source, f)));
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** The repository's files (tracked and not ignored), or only the paths given, into a folder. */

@@ -1,6 +1,7 @@
 // When is a signer-identity pattern too loose to mean anything? A --certificate-identity-regexp
 // that is not anchored at both ends, or that accepts identities plainly not the releaser's, lets
 // anyone who can get a certificate sign a release. Pure.
+import { RE2JS } from 're2js';
 
 /** Identities no release policy should accept; a pattern matching any of them is loose. */
 const STRANGERS = [
@@ -18,13 +19,15 @@ export function looseIdentityPattern(pattern: string): string | undefined {
   }
   const bareDot = pattern.match(/(?<!\\)\.(?![*+?{])/);
   if (bareDot) return `"${pattern}" has an unescaped dot, which matches any character (write \\. for a dot)`;
-  let re: RegExp;
+  // Judged as cosign judges it: Go's regexp (RE2), where `\PC`, `[[:print:]]` or `\pL` are classes
+  // that JavaScript's engine reads as literals.
+  let re: RE2JS;
   try {
-    re = new RegExp(pattern);
+    re = RE2JS.compile(pattern);
   } catch (err) {
-    return `"${pattern}" is not a valid regular expression: ${(err as Error).message}`;
+    return `"${pattern}" is not a valid regular expression for cosign (Go's RE2 syntax): ${(err as Error).message}`;
   }
-  const stranger = STRANGERS.find((s) => re.test(s));
+  const stranger = STRANGERS.find((s) => re.matcher(s).find());
   if (stranger !== undefined) return `"${pattern}" also accepts ${stranger === '' ? 'an empty identity' : `"${stranger}"`}`;
   return undefined;
 }

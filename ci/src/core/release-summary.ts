@@ -48,6 +48,8 @@ export interface SummaryInput {
   chart: { ref: DigestReference; name: string; version: string };
   policy: Policy;
   attestations?: { provenancePolicy: string; sbom: { packages: number; files: number } };
+  /** Built with uncommitted changes: verify must be told to accept that. */
+  dirty?: boolean;
 }
 
 function artifact(ref: DigestReference): ArtifactSummary {
@@ -100,7 +102,7 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     verify: {
       image: cosignVerifyCommand(input.image.ref, p),
       chart: cosignVerifyCommand(input.chart.ref, p),
-      release: `npm run verify -- ${chart.ref} ${policyFlags}`,
+      release: `npm run verify -- ${chart.ref} ${policyFlags}${input.dirty ? ' --allow-dirty' : ''}`,
       ...attestationCommands('v3'),
       ...(v2Differs
         ? {

@@ -1,7 +1,9 @@
 // Which container images a rendered chart would have the cluster run, read fail-closed. Pure.
 //
 // The manifests are decoded the way Kubernetes reads what Helm sends (sigs.k8s.io/yaml over
-// go-yaml v2: YAML 1.1, merge keys `<<`, a repeated key is an error). Lists (`kind: List`,
+// go-yaml v2: YAML 1.1, merge keys `<<`, its line breaks), and held to that decoder by
+// pipeline/test/kubernetes-yaml.test.ts; what it reads leniently (a repeated key, whose last value
+// it keeps) is refused. Lists (`kind: List`,
 // `*List`) are flattened. Then every `image` anywhere in an object is an image to verify, whatever
 // the kind: pod templates in custom resources (an Argo Rollout, a Knative Service…), ephemeral
 // containers, init containers. Only what the kubelet never runs is skipped: metadata, and the
@@ -26,11 +28,21 @@ type Obj = { [key: string]: Json };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The line breaks of the YAML library Kubernetes decodes with (go-yaml, under sigs.k8s.io/yaml):
+ * CR LF, CR, LF, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029). The npm
+ * parser breaks lines at CR LF and LF only, so a comment there could hide what Kubernetes reads as
+ * the next line (`image: signed # x<CR>image: evil`). Each becomes a LF first: one reading.
+ */
+export function kubernetesLineBreaks(text: string): string {
+  return text.replace(/\r\n|[\r\u0085\u2028\u2029]/g, '\n');
+}
+
 /** Parses `helm template` output: one object per document, or a problem per document that does not parse. */
 export function parseRendered(text: string): { objects: Obj[]; problems: string[] } {
   const objects: Obj[] = [];
   const problems: string[] = [];
-  parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false }).forEach((doc, i) => {
+  parseAllDocuments(kubernetesLineBreaks(text), { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false }).forEach((doc, i) => {
     const errors = 'errors' in doc ? doc.errors : [];
     if (errors.length > 0) {
       problems.push(`rendered document ${i + 1} does not parse as Kubernetes would read it: ${errors[0]!.message.split('\n')[0]}`);
@@ -60,12 +72,13 @@ export function flattenLists(objects: readonly Obj[]): Obj[] {
   return out;
 }
 
-/** Payloads the kubelet never runs: skipped. */
+/** Payloads the kubelet never runs: skipped. Only the core group's ConfigMap and Secret (apiVersion v1): a kind of that name in another group is judged like any other object. */
 function skipped(o: Obj, key: string, depth: number): boolean {
   if (depth === 0 && key === 'metadata') return true;
-  return depth === 0 && (o.kind === 'ConfigMap' || o.kind === 'Secret') && ['data', 'stringData', 'binaryData'].includes(key);
+  return depth === 0 && o.apiVersion === 'v1' && (o.kind === 'ConfigMap' || o.kind === 'Secret') && ['data', 'stringData', 'binaryData'].includes(key);
 }
 
+const VOLUME = /(?:^|\.)volumes\[\d+\]$/;
 const CONTAINER_LISTS = /(?:^|\.)(containers|initContainers|ephemeralContainers)\[(\d+)\]$/;
 
 function label(kind: string, name: string, path: string, holder: Obj): string {
@@ -91,6 +104,15 @@ export function imagesIn(objects: readonly Obj[]): RenderedImages {
       if (!isObj(value)) return;
       for (const [key, v] of Object.entries(value)) {
         if (skipped(value, key, depth)) continue;
+        if (key === 'image' && VOLUME.test(path) && isObj(v)) {
+          // An image volume (Kubernetes 1.31+): its reference is an image the kubelet pulls.
+          const ref = v.reference;
+          if (typeof ref === 'string' && ref.trim() !== '') {
+            const where = `${kind}/${name}: volume ${typeof value.name === 'string' ? value.name : path}`;
+            uses.set(ref, [...(uses.get(ref) ?? []), where]);
+          } else problems.push(`${kind}/${name}: ${path}.image has no plain image reference (${JSON.stringify(ref)}); what would run cannot be told`);
+          continue;
+        }
         if (key === 'image') {
           if (typeof v === 'string' && v.trim() !== '') {
             const where = label(kind, name, path, value);

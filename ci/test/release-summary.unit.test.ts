@@ -1,0 +1,30 @@
+// The commands a release prints: `npm run verify` says what the release needs to pass, no more.
+import { describe, expect, it } from 'vitest';
+import { releaseSummary, type SummaryInput } from '../src/core/release-summary.js';
+import { parseDigestReference } from '../src/core/reference.js';
+
+const D = `sha256:${'a'.repeat(64)}`;
+const input: SummaryInput = {
+  version: '0.1.0-dev.1.gaaaaaaaaaaaa',
+  revision: 'a'.repeat(40),
+  source: 'https://github.com/OWNER/REPO',
+  image: {
+    ref: parseDigestReference(`r.example/koa-service@${D}`),
+    platforms: ['linux/amd64'],
+    manifests: [],
+    base: parseDigestReference(`r.example/base@${D}`),
+  },
+  chart: { ref: parseDigestReference(`r.example/charts/koa-service@${D}`), name: 'koa-service', version: '0.1.0-dev.1.gaaaaaaaaaaaa' },
+  policy: { kind: 'key', publicKeyPath: '.out/keys/cosign.pub' },
+};
+
+describe('the printed verify command', () => {
+  it('verifies the release from its chart under the signing policy', () => {
+    expect(releaseSummary(input).verify.release).toBe(`npm run verify -- r.example/charts/koa-service@${D} --key .out/keys/cosign.pub`);
+  });
+
+  it('accepts uncommitted changes only for a release that had them (verify refuses them otherwise)', () => {
+    expect(releaseSummary({ ...input, dirty: true }).verify.release).toMatch(/ --allow-dirty$/);
+    expect(releaseSummary({ ...input, dirty: false }).verify.release).not.toContain('--allow-dirty');
+  });
+});
