@@ -63,13 +63,14 @@ describe('cosign arguments', () => {
 });
 
 describe('helm arguments', () => {
-  it('renders from the registry by digest only, with the values given, plain HTTP for loopback', () => {
+  it('renders from the registry by digest only, with the values given, plain HTTP for loopback, offline', () => {
     expect(helmTemplateArgs(parseDigestReference(`ghcr.io/o/charts/x@${D}`))).toEqual([
       'template',
       'release',
       `oci://ghcr.io/o/charts/x@${D}`,
       '--namespace',
       'default',
+      '--skip-schema-validation',
     ]);
     expect(helmTemplateArgs(parseDigestReference(`127.0.0.1:5000/charts/x@${D}`))).toContain('--plain-http');
     expect(
@@ -91,6 +92,7 @@ describe('helm arguments', () => {
       '--set-string',
       'b=2',
       '--plain-http',
+      '--skip-schema-validation',
     ]);
   });
 });

@@ -33,7 +33,10 @@ async function attestationManifest(ctx: AttestContext, ref: DigestReference): Pr
   return /^sha256:[0-9a-f]{64}$/.test(digest) ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
 }
 
-/** Writes and signs one VSA per verified-or-not artifact; returns the artifacts it attested. */
+/**
+ * Writes and signs one VSA per verified-or-not artifact; returns the artifacts it attested. Only for
+ * a chart signed under the verify policy (ours): on anyone else's chart, no summary, not even FAILED.
+ */
 export async function attestVerdict(
   ctx: AttestContext,
   verdict: ReleaseVerdict,
@@ -41,6 +44,7 @@ export async function attestVerdict(
   key: string,
   version: string,
 ): Promise<string[]> {
+  if (!verdict.chart.signer) return [];
   const dir = await mkdtemp(join(tmpdir(), 'verify-vsa-'));
   const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
   try {

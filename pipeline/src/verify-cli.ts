@@ -29,7 +29,11 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     return { verdict, attested: await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION) };
   });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;
-  const vsaLines = attested ? `\n${attested.map((r) => `verification summary (${verdict.verified ? 'PASSED' : 'FAILED'}) signed onto ${r}`).join('\n')}` : '';
+  const vsaLines = !attested
+    ? ''
+    : attested.length === 0
+      ? '\nno verification summary: the chart is not signed under this policy, so it is not yours to attest'
+      : `\n${attested.map((r) => `verification summary (${verdict.verified ? 'PASSED' : 'FAILED'}) signed onto ${r}`).join('\n')}`;
   process.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatVerdict(verdict)}${vsaLines}\n`);
   const failure = firstFailure(verdict);
   if (!failure) return 0;

@@ -170,16 +170,11 @@ function unpinned(image: string): string | undefined {
 export async function verifyRelease(chartRef: DigestReference, policy: Policy, ctx: VerifyContext): Promise<ReleaseVerdict> {
   const bounded: VerifyContext = { ...ctx, deadline: ctx.deadline ?? Date.now() + 120_000 };
   const values = ctx.render ?? PACKAGED_VALUES;
-  // The chart's signature, its provenance and its rendering, at once: what was rendered is used only
-  // if the signature and the provenance hold.
-  const [signedChart, provenance, rendering] = await concurrently([
+  // The chart's signature and its provenance first: nothing reads the chart beyond its digest (its
+  // templates, its values schema) before both hold.
+  const [signedChart, provenance] = await concurrently([
     () => verifyArtifact(bounded, policy, chartRef, 'the chart'),
     () => provenanceOf(bounded, policy, chartRef, 'the chart'),
-    () =>
-      renderChart(bounded, chartRef, values).then(
-        (text) => ({ text }),
-        (err: Error) => ({ error: err }),
-      ),
   ]);
   const chart: ArtifactVerdict =
     !signedChart.verified || 'found' in provenance
@@ -187,6 +182,10 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
       : { ...signedChart, verified: false, reason: `signed, but ${provenance.reason}` };
   if (!chart.verified || !chart.provenance) return releaseVerdict(chart, []);
   const source = chart.provenance;
+  const rendering = await renderChart(bounded, chartRef, values).then(
+    (text) => ({ text }),
+    (err: Error) => ({ error: err }),
+  );
   if ('error' in rendering) {
     return releaseVerdict(
       { ...chart, verified: false, reason: `signed, but it does not render: ${rendering.error.message.split('\n')[0]}` },

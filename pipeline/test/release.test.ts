@@ -231,6 +231,8 @@ describe('a release from a fresh output folder', () => {
           'verify-attestation',
           '--type',
           'https://slsa.dev/verification_summary/v1',
+          '--policy',
+          join(projectRoot, 'policy', 'vsa-passed.rego'),
           '--key',
           pub,
           '--insecure-ignore-tlog',

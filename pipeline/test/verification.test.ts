@@ -3,6 +3,9 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
 import { cosignSignArgs, cosignVerifyCommand, GITHUB_ACTIONS_ISSUER, PredicateType, type Policy, type Signer } from '../../ci/src/core/cosign-args.js';
@@ -54,10 +57,15 @@ async function certificateSigner(label: string, notBefore?: Date, notAfter?: Dat
 }
 
 /** Packages chart/ with the given image (or a raw image string in the template) and pushes it. */
-async function pushCustomChart(namespace: string, image: { repository: string; digest: string } | { rawImage: string }): Promise<string> {
+async function pushCustomChart(
+  namespace: string,
+  image: { repository: string; digest: string } | { rawImage: string },
+  files: Record<string, string> = {},
+): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'custom-chart-'));
   const staged = join(work, 'koa-service');
   await cp(join(projectRoot, 'chart'), staged, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(join(staged, name), text);
   await writeFile(join(staged, 'Chart.yaml'), stampChartYaml(await readFile(join(staged, 'Chart.yaml'), 'utf8'), { version: '9.9.9', appVersion: '9.9.9' }));
   if ('rawImage' in image) {
     const deployment = join(staged, 'templates', 'deployment.yaml');
@@ -305,6 +313,30 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
     );
   });
 
+  it('12. nothing in a chart is read before its signature holds: a schema $ref is never fetched', async () => {
+    let fetched = 0;
+    const server = createServer((_req, res) => {
+      fetched++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const schema = JSON.stringify({ $ref: `http://127.0.0.1:${(server.address() as AddressInfo).port}/schema.json` });
+      const chart = await pushCustomChart('schema-ref', { repository: keyed.image.repository, digest: keyed.image.digest }, { 'values.schema.json': schema });
+      const unsigned = await verifyRelease(ref(chart), keyPolicy, ctx);
+      expect(unsigned.chart).toMatchObject({ verified: false, reason: expect.stringMatching(/no signatures found/) });
+      expect(fetched).toBe(0);
+      // Signed, it renders offline: the schema is the installer's check, not what decides the images.
+      await signAsRelease(chart);
+      const signed = await verifyRelease(ref(chart), keyPolicy, ctx);
+      expect(signed.verified, JSON.stringify(signed)).toBe(true);
+      expect(fetched).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
   it('11. a signed chart that points at an image by tag', async () => {
     const tagged = `${keyed.image.repository}:${keyed.version}`;
     const chart = await pushCustomChart('tagged', { rawImage: tagged });
@@ -429,6 +461,32 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     ]);
     const vsa = statementsIn(stdout).pop()!.predicate as { verificationResult: string; verifiedLevels: string[] };
     expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+    // The check the README prints, with its policy, refuses the artifact: the summary says FAILED.
+    const checked = await run(tool('cosign'), [
+      'verify-attestation',
+      '--type',
+      'https://slsa.dev/verification_summary/v1',
+      '--policy',
+      join(projectRoot, 'policy', 'vsa-passed.rego'),
+      '--key',
+      pub(),
+      '--insecure-ignore-tlog',
+      chart,
+    ]).then(
+      () => 'accepted',
+      () => 'refused',
+    );
+    expect(checked).toBe('refused');
+  });
+
+  it('--attest signs nothing onto a chart that is not signed under the policy', async () => {
+    const chart = await pushCustomChart('unsigned-vsa-chart', { repository: keyed.image.repository, digest: keyed.image.digest });
+    const key = pub().replace(/\.pub$/, '.key');
+    const r = await runCli(['verify', chart, '--key', pub(), '--attest', '--attest-key', key], { COSIGN_PASSWORD: '' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no verification summary: the chart is not signed under this policy');
+    const { stdout } = await crane('ls', chart.split('@')[0]!);
+    expect(stdout).not.toMatch(/\.att$/m);
   });
 
   it('a signed chart with no provenance', async () => {

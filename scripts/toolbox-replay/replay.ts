@@ -120,7 +120,9 @@ async function stageOutput(stage: Stage, o: ReplayOptions): Promise<string> {
     o.log(`replay [${stage.name}]: cached`);
     return join(kept, 'output');
   }
+  const started = performance.now();
   const ctr = await replayStage(stage, o);
+  o.log(`replay [${stage.name}]: built in ${Math.round((performance.now() - started) / 100) / 10} s`);
   const output = key ? join(kept, 'output') : join(o.work, `output-${++containers}`);
   try {
     if (key) await rm(kept, { recursive: true, force: true });

@@ -40,6 +40,9 @@ export function helmTemplateArgs(ref: DigestReference, values: RenderValues = PA
     ...values.set.flatMap((s) => ['--set', s]),
     ...values.setString.flatMap((s) => ['--set-string', s]),
     ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
+    // Offline: a values schema may $ref URLs or files; it is the installer's check of the values,
+    // not what decides the images (an install whose values fail it deploys nothing).
+    '--skip-schema-validation',
   ];
 }
 
