@@ -3,13 +3,14 @@
 // the chart there with the recorded inputs (commit facts, source URL, base image by digest) using
 // that revision's own pipeline, and report whether the digests match the released ones.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
 import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { sha256File } from './cache.js';
+import { confinedLockfile, isInside, UnconfinedPathError } from './confine.js';
 import { onCleanup } from './cleanup.js';
 import { withRegistryAccess } from './credentials.js';
 import { run } from './exec.js';
@@ -90,8 +91,12 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
   await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision]).catch((err: Error) => {
     throw new Error(`commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
   });
+  const root = await realpath(dir);
   for (const lock of lockfiles) {
     const there = join(dir, lock.path);
+    // A symlink in the revision must not lead the install out of the source either.
+    if (existsSync(there) && !isInside(root, await realpath(there)))
+      throw new UnconfinedPathError(`the lockfile ${lock.path} at ${revision.slice(0, 12)} resolves outside the source: refused`);
     if (!existsSync(there) || (await sha256File(there)) !== lock.sha256)
       throw new Error(`${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
     const modules = join(lock.path, '..', 'node_modules');
@@ -133,7 +138,7 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
     throw new Error(`release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
   const lockfiles = chart.statement.predicate.buildDefinition.resolvedDependencies
     .filter((d) => d.name === 'lockfile' && d.uri && d.digest?.sha256)
-    .map((d) => ({ path: d.uri!, sha256: d.digest!.sha256! }));
+    .map((d) => ({ path: confinedLockfile(d.uri!), sha256: d.digest!.sha256! }));
 
   const dir = await mkdtemp(join(tmpdir(), 'reproduce-'));
   const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
@@ -156,8 +161,10 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
       ...(options.plainHttp ? ['--plain-http'] : []),
       '--json',
     ];
+    // The revision's code runs with what it needs, not with this shell's whole environment.
     const env = {
-      ...process.env,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? tmpdir(),
       ...ctx.toolEnv,
       PIPELINE_TOOLS_DIR: tools,
       PIPELINE_OUT_DIR: join(dir, 'out'),

@@ -20,6 +20,13 @@ export interface AttestContext {
   toolEnv: NodeJS.ProcessEnv;
   secrets: string[];
   access: RegistryAccess;
+  /** Epoch ms by which every registry call must be done: verify's own deadline. */
+  deadline?: number;
+}
+
+/** What is left of the deadline for one call (at least a second, so a late call fails as timed out, not at once). */
+function left(ctx: AttestContext): { timeoutMs?: number } {
+  return ctx.deadline === undefined ? {} : { timeoutMs: Math.max(1000, ctx.deadline - Date.now()) };
 }
 
 /** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
@@ -28,6 +35,7 @@ async function attestationManifest(ctx: AttestContext, ref: DigestReference): Pr
   const { stdout } = await run(tool('crane'), craneDigestArgs(tag, ctx.access), {
     env: ctx.toolEnv,
     secrets: ctx.secrets,
+    ...left(ctx),
   }).catch(() => ({ stdout: '' }));
   const digest = stdout.trim();
   return /^sha256:[0-9a-f]{64}$/.test(digest) ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
@@ -74,6 +82,7 @@ export async function attestVerdict(
       await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, file, PredicateType.vsa, ctx.access), {
         env: { ...ctx.toolEnv, ...signing.env },
         secrets: [...ctx.secrets, ...signing.secrets],
+        ...left(ctx),
       }).catch((err: Error) => {
         throw new Error(`signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
       });

@@ -16,17 +16,22 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
+  // One deadline for the whole command: every registry call, the summaries' included, gets what is left.
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
   const { verdict, attested } = await withRegistryAccess(options.chart.registry, options.plainHttp, async (ctx) => {
     const verdict = await verifyRelease(options.chart, options.policy, {
       ...ctx,
       render: options.render,
-      deadline: Date.now() + options.timeoutSeconds * 1000,
+      deadline,
       allowDirty: options.allowDirty ?? false,
     });
     if (!options.attestKey) return { verdict, attested: undefined };
     const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
     const { attestVerdict } = await import('./verify-attest.js');
-    return { verdict, attested: await attestVerdict(ctx, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION) };
+    return {
+      verdict,
+      attested: await attestVerdict({ ...ctx, deadline }, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION),
+    };
   });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;
   const vsaLines = !attested

@@ -139,15 +139,21 @@ async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestRefere
 
 async function verifySignedImage(ctx: VerifyContext, policy: Policy, ref: DigestReference, usedBy: string[]): Promise<ImageVerdict> {
   // The image's own signature, and (as soon as its manifest is read) each platform manifest's, at once.
-  const platforms = () =>
-    manifestOf({ ...ctx, access: ctx.access ?? {} }, ref).then(
-      (manifest) =>
-        eachConcurrently(manifest.manifests ?? [], async (m) => {
-          const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
-          return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
-        }),
-      () => undefined,
-    );
+  const platforms = async () => {
+    let manifest;
+    try {
+      manifest = await manifestOf(
+        { ...ctx, access: ctx.access ?? {}, timeoutMs: remaining(ctx, `reading the manifest of ${formatDigestReference(ref)}`) },
+        ref,
+      );
+    } catch {
+      return undefined; // said as "its manifest could not be read" below
+    }
+    return eachConcurrently(manifest.manifests ?? [], async (m) => {
+      const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest;
+      return { platform, digest: m.digest, verdict: await verifyArtifact(ctx, policy, atDigest(ref, m.digest), `the ${platform} manifest`) };
+    });
+  };
   const [verdict, children] = await concurrently([() => verifyArtifact(ctx, policy, ref, `image ${formatDigestReference(ref)}`), platforms]);
   if (!verdict.verified) return { ...verdict, usedBy };
   if (!children) return { ...verdict, verified: false, reason: `signed, but its manifest could not be read from ${ref.registry}`, usedBy };

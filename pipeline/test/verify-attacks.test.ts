@@ -255,6 +255,17 @@ describe('a registry that stops answering', () => {
     expect(r.stderr).toContain(`${proxy.address} did not answer in time`);
   });
 
+  it("bounds the image's manifest read too: an image registry that stalls ends in the deadline", async () => {
+    // The chart and its provenance come straight from the registry; the image it deploys is served
+    // through the proxy, whose image manifests never come (cosign's reads and crane's alike).
+    const image = `${proxy.address}/${release.image.repository.split('/').slice(1).join('/')}@${release.image.digest}`;
+    const chart = await signedChart('stalled-image', `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  ${pod(image)}\n`, image);
+    proxy.policy = (r) => (r.method === 'GET' && r.path.includes('/koa-service/manifests/') ? 'stall' : 'pass');
+    const r = await runCli(['verify', chart, '--key', pub, '--timeout', '4']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${proxy.address} did not answer in time`);
+  });
+
   it('SIGTERM mid-pull stops the tools and exits 143', async () => {
     // The signature is read; the chart's content (its one layer) never comes.
     const manifest = JSON.parse((await run(tool('crane'), ['manifest', release.chart.ref])).stdout) as { layers: Array<{ digest: string }> };

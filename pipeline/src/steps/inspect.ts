@@ -14,10 +14,14 @@ export interface AnyManifest {
   layers?: Descriptor[];
 }
 
-export async function manifestOf(ctx: Pick<StepContext, 'toolEnv' | 'secrets' | 'access'>, ref: DigestReference): Promise<AnyManifest> {
+export async function manifestOf(
+  ctx: Pick<StepContext, 'toolEnv' | 'secrets' | 'access'> & { timeoutMs?: number },
+  ref: DigestReference,
+): Promise<AnyManifest> {
   const { stdout } = await run(tool('crane'), craneManifestArgs(ref, ctx.access), {
     env: ctx.toolEnv,
     secrets: ctx.secrets,
+    ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
   }).catch((err: Error) => {
     throw new Error(`could not read ${formatDigestReference(ref)}: ${explainRegistryError(err.message, ref.registry)}`, { cause: err });
   });
