@@ -117,6 +117,7 @@ describe('chart', () => {
   it('prints how to verify the running image in NOTES, with the identity the trust rule gives its version', async () => {
     const { stdout } = await helm('install', 'rel', chartDir, ...good, '--dry-run=client');
     expect(stdout).toContain(`--certificate-identity ${releaseIdentity('OWNER/REPO', '0.0.0-source')}`);
+    expect(stdout).toContain('--certificate-github-workflow-repository OWNER/REPO --certificate-github-workflow-trigger push');
     expect(stdout).toContain(`${REPO}@${DIGEST}`);
     expect(stdout).toContain('cosign verify --key cosign.pub --insecure-ignore-tlog');
     // A chart packaged for a release tag names that tag's identity.

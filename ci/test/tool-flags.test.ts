@@ -103,6 +103,7 @@ describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept eve
   const policies = (): Array<[string, Policy]> => [
     ['key', { kind: 'key', publicKeyPath: files.pub }],
     ['identity', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER }],
+    ['identity and workflow run', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, workflow: { repository: 'acme/r', trigger: 'push' } }],
     ['identity regexp', { kind: 'identity', identityRegexp: '^https://github\\.com/acme/', issuer: GITHUB_ACTIONS_ISSUER }],
     ['private CA chain', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: files.chain, offline: true }],
     ['private CA roots', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, caRootsPath: files.chain, offline: true }],

@@ -141,13 +141,14 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
 }
 
 /** Keyless signing through the local Sigstore services, verified as `identity` against their trust material. */
-export function localKeylessSetup(stack: LocalSigstore, identity: string): SigningSetup {
+export function localKeylessSetup(stack: LocalSigstore, identity: string, workflow: { repository: string; trigger: string }): SigningSetup {
   return {
     signer: { kind: 'keyless', fulcioUrl: stack.fulcioUrl, timestampUrl: stack.timestampUrl, noTlog: true },
     policy: {
       kind: 'identity',
       identity,
       issuer: stack.issuer,
+      workflow,
       trustedRootPath: stack.trustedRoot,
       certificateChainPath: stack.fulcioChain,
       timestampChainPath: stack.timestampChain,

@@ -13,7 +13,15 @@ import type { StepContext } from './context.js';
 import { localKeylessSetup, signingSetup, type SigningSetup } from './keys.js';
 import { startLocalSigstore } from './sigstore/local-stack.js';
 import { githubRepository } from './git.js';
-import { checkReleaseTag, checkSigningIdentity, releaseIdentity, releaseRef, RELEASE_ISSUER, RELEASE_WORKFLOW } from '../../ci/src/core/trust-rule.js';
+import {
+  checkReleaseTag,
+  checkSigningIdentity,
+  releaseIdentity,
+  releaseRef,
+  releaseWorkflowRun,
+  RELEASE_ISSUER,
+  RELEASE_WORKFLOW,
+} from '../../ci/src/core/trust-rule.js';
 import type { PipelineOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { openSession, type PipelineEnvironment, type Session, type SessionNeeds } from './session.js';
@@ -173,7 +181,7 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
       }),
     );
     s.adopt(() => stack.stop());
-    const setup = localKeylessSetup(stack, releaseIdentity(repository, release.version));
+    const setup = localKeylessSetup(stack, releaseIdentity(repository, release.version), releaseWorkflowRun(repository));
     s.ctx.secrets.push(...setup.secrets);
     return setup;
   }
@@ -188,6 +196,10 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
     s.ctx.toolEnv,
   );
   s.ctx.secrets.push(...setup.secrets);
+  // Keyless in GitHub Actions: the certificate must also record this repository and a push.
+  if (setup.policy.kind === 'identity' && options.keyless?.issuer === RELEASE_ISSUER) {
+    return { ...setup, policy: { ...setup.policy, workflow: releaseWorkflowRun(githubRepository(s.ctx.release.source)) } };
+  }
   return setup;
 }
 

@@ -44,6 +44,8 @@ policy; an image index's platform manifests too), with the stock cosign.
   --namespace NS             namespace you will install into (default: default)
   --timeout SECONDS          limit for the whole verification (default: 120)
   --allow-loose-identity     accept a --certificate-identity-regexp that is unanchored or catch-all
+  --certificate-github-workflow-repository OWNER/REPO, --certificate-github-workflow-trigger EVENT
+                             the workflow run the certificate must record (a release: push)
   --allow-dirty              accept provenance that says the build had uncommitted changes
   --plain-http               reach the registry over plain HTTP (loopback always is)
   --attest                   sign a SLSA verification summary (VSA) onto the chart and each image,
@@ -138,6 +140,8 @@ export const POLICY_OPTIONS = {
   'ca-roots': { type: 'string' },
   'trusted-root': { type: 'string' },
   'allow-loose-identity': { type: 'boolean', default: false },
+  'certificate-github-workflow-repository': { type: 'string' },
+  'certificate-github-workflow-trigger': { type: 'string' },
 } as const;
 
 export interface PolicyValues {
@@ -149,6 +153,8 @@ export interface PolicyValues {
   'ca-roots'?: string;
   'trusted-root'?: string;
   'allow-loose-identity'?: boolean;
+  'certificate-github-workflow-repository'?: string;
+  'certificate-github-workflow-trigger'?: string;
 }
 
 export function policyFrom(v: PolicyValues): Policy {
@@ -168,11 +174,16 @@ export function policyFrom(v: PolicyValues): Policy {
       const loose = looseIdentityPattern(identityRegexp);
       if (loose) throw new UsageError(`--certificate-identity-regexp ${loose}; anchor it and escape its dots, or pass --allow-loose-identity if you mean it`);
     }
+    const repository = v['certificate-github-workflow-repository'];
+    const trigger = v['certificate-github-workflow-trigger'];
+    if (!repository !== !trigger)
+      throw new UsageError('give --certificate-github-workflow-repository and --certificate-github-workflow-trigger together (e.g. OWNER/REPO and push)');
     const privateCa = v['certificate-chain'] ?? v['ca-roots'] ?? v['trusted-root'];
     return {
       kind: 'identity',
       ...(identity ? { identity } : { identityRegexp: identityRegexp! }),
       issuer,
+      ...(repository && trigger ? { workflow: { repository, trigger } } : {}),
       ...(v['certificate-chain'] ? { certificateChainPath: v['certificate-chain'] } : {}),
       ...(v['ca-roots'] ? { caRootsPath: v['ca-roots'] } : {}),
       ...(v['trusted-root'] ? { trustedRootPath: v['trusted-root'] } : {}),

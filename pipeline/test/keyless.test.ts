@@ -140,6 +140,19 @@ describe('what must not verify', () => {
       expect(await verify({ ...base(), ...change }, major)).toMatch(/none of the expected identities matched|no matching signatures/);
   });
 
+  it.each([
+    ['a run another event started (workflow_call, pull_request_target, workflow_dispatch)', { repository: 'OWNER/REPO', trigger: 'workflow_call' }],
+    ['a run in another repository that calls this workflow', { repository: 'OTHER/REPO', trigger: 'push' }],
+  ])('%s', async (_name, workflow) => {
+    expect(await verify({ ...base(), workflow: { repository: 'OWNER/REPO', trigger: 'push' } })).toBe('verified');
+    for (const major of ['v3', 'v2'] as const) expect(await verify({ ...base(), workflow }, major)).not.toBe('verified');
+  });
+
+  it('the printed commands hold the certificate to the repository and the push that started the run', () => {
+    for (const command of [summary.verify.image, summary.verify.chart, summary.verify.release, summary.verify.cosignV2!.image])
+      expect(command).toContain('--certificate-github-workflow-repository OWNER/REPO --certificate-github-workflow-trigger push');
+  });
+
   it('a certificate chain from another CA', async () => {
     const other = await mkdtemp(join(tmpdir(), 'other-ca-'));
     const { createCertificateAuthority } = await import('./private-ca.js');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GITHUB_ACTIONS_ISSUER } from '../../ci/src/core/cosign-args.js';
-import { releaseIdentityRegexp } from '../../ci/src/core/trust-rule.js';
+import { releaseIdentityRegexp, releaseWorkflowRun } from '../../ci/src/core/trust-rule.js';
 import { run } from '../../pipeline/src/exec.js';
 import { validateAgainstCrd } from './crd-validate.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
@@ -24,6 +24,8 @@ const policyDir = fileURLToPath(new URL('..', import.meta.url));
 const kyverno = join(policyDir, 'kyverno', 'verify-images.yaml');
 const cip = join(policyDir, 'policy-controller', 'cluster-image-policy.yaml');
 const RELEASE_IDENTITIES = releaseIdentityRegexp('OWNER/REPO');
+/** The run the certificate must record (Kyverno's keyless additionalExtensions), from the trust rule. */
+const RUN = (({ repository, trigger }) => ({ githubWorkflowRepository: repository, githubWorkflowTrigger: trigger }))(releaseWorkflowRun('OWNER/REPO'));
 const python = join(venvDir(), 'bin', 'python');
 
 const validate = (...files: string[]) => run(python, [join(policyDir, 'validate_kyverno.py'), ...files]);
@@ -50,7 +52,7 @@ describe('Kyverno ClusterPolicy', () => {
     expect(p.spec.validationFailureAction).toBe('Enforce');
     const vi = p.spec.rules[0].verifyImages[0];
     expect(vi).toMatchObject({ verifyDigest: true, required: true, mutateDigest: false });
-    expect(vi.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER });
+    expect(vi.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER, additionalExtensions: RUN });
     expect(existsSync(join(projectRoot, '.github', 'workflows', 'release.yaml'))).toBe(true);
   });
 });
@@ -144,7 +146,11 @@ describe('the provenance the admission policies require, against a real release'
     const p = parse(await readFile(kyverno, 'utf8')) as any;
     const attestation = p.spec.rules[0].verifyImages[0].attestations[0];
     expect(attestation.type).toBe('https://slsa.dev/provenance/v1');
-    expect(attestation.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER });
+    expect(attestation.attestors[0].entries[0].keyless).toMatchObject({
+      subjectRegExp: RELEASE_IDENTITIES,
+      issuer: GITHUB_ACTIONS_ISSUER,
+      additionalExtensions: RUN,
+    });
     const conditions = attestation.conditions[0].all as Array<{ key: string; operator: string; value: unknown }>;
     expect(conditions.length).toBe(3);
     for (const c of conditions) {

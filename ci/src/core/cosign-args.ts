@@ -45,6 +45,12 @@ export type Policy =
       timestampChainPath?: string;
       /** Public-good Sigstore keyless signatures carry a log entry; private-CA ones do not. */
       offline?: boolean;
+      /**
+       * The GitHub workflow run the certificate must record (Fulcio's extensions): the repository it
+       * ran in and the event that started it. The identity alone names the workflow file, which a
+       * `workflow_call` from another repository also carries.
+       */
+      workflow?: { repository: string; trigger: string };
     };
 
 /** Which cosign major a verify command is written for, where they differ (trust material). */
@@ -148,6 +154,9 @@ function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): str
     ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
     '--certificate-oidc-issuer',
     policy.issuer,
+    ...(policy.workflow
+      ? ['--certificate-github-workflow-repository', policy.workflow.repository, '--certificate-github-workflow-trigger', policy.workflow.trigger]
+      : []),
     ...trust,
     // A timestamp authority in the trust material: verify its RFC 3161 timestamps, so a signature
     // stays verifiable after its short-lived certificate expires (cosign checks them only if asked).

@@ -77,6 +77,7 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     p.kind === 'key'
       ? `--key ${p.publicKeyPath}`
       : `--certificate-identity ${p.identity ?? ''} --certificate-oidc-issuer ${p.issuer}` +
+        (p.workflow ? ` --certificate-github-workflow-repository ${p.workflow.repository} --certificate-github-workflow-trigger ${p.workflow.trigger}` : '') +
         (p.trustedRootPath ? ` --trusted-root ${p.trustedRootPath}` : p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
   const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
   const att = input.attestations;

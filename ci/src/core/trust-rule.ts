@@ -14,6 +14,13 @@ export const RELEASE_BRANCH = 'main';
 export const RELEASE_TAG_FILTER = 'v[0-9]+.[0-9]+.[0-9]+';
 const RELEASE_TAG = 'v[0-9]+\\.[0-9]+\\.[0-9]+';
 export const RELEASE_ISSUER = GITHUB_ACTIONS_ISSUER;
+/** The one event that starts a release (the workflow's only trigger): what the certificate must record. */
+export const RELEASE_TRIGGER = 'push';
+
+/** The workflow run a release's certificate records: this repository, started by a push. */
+export function releaseWorkflowRun(repository: string): { repository: string; trigger: string } {
+  return { repository, trigger: RELEASE_TRIGGER };
+}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
