@@ -22,12 +22,13 @@ import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
 import { toolsDirFor } from '../../scripts/locations.mjs';
 import { toolsFolder } from './tools.js';
 
-export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--plain-http] [--json]
+export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--timeout SECONDS] [--plain-http] [--json]
 
 Reads the chart's and its image's SLSA provenance (verified under the policy given, as for verify),
 checks out the recorded revision of this repository into a temporary folder, rebuilds the image and
 the chart there with the recorded inputs, and reports whether both digests match the release.
 The registry holding the release (and its base image) must be reachable: 'npm run registry' serves the local one.
+--timeout bounds the whole rebuild (default 1800 seconds); the revision's code runs with a minimal environment.
 
 Exit 0: both digests match; 1: they do not, or the provenance cannot be used; 2: usage error.`;
 
@@ -37,6 +38,8 @@ export interface ReproduceOptions {
   plainHttp: boolean;
   json: boolean;
   help: boolean;
+  /** The whole rebuild's limit, seconds. */
+  timeoutSeconds?: number;
 }
 
 export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
@@ -47,6 +50,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     options: {
       ...POLICY_OPTIONS,
       'plain-http': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -60,7 +64,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
   } catch (err) {
     throw new UsageError((err as Error).message, { cause: err });
   }
-  return { chart, policy: policyFrom(v), plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false };
+  const timeoutSeconds = v.timeout === undefined ? 1800 : Number(v.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout "${v.timeout}" must be a number of seconds above 0`);
+  return { chart, policy: policyFrom(v), plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false, timeoutSeconds };
 }
 
 export interface Reproduction {
@@ -85,10 +91,13 @@ async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: st
   return { statement: statement as Statement<ProvenancePredicate>, facts: provenanceFacts(statement!) };
 }
 
+/** What is left of the rebuild's deadline, for one command. */
+type Left = () => { timeoutMs: number };
+
 /** Check out `revision` of this repository into `dir`, with node_modules for its lockfiles. */
-async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>): Promise<void> {
-  await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir]);
-  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision]).catch((err: Error) => {
+async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>, left: Left): Promise<void> {
+  await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir], left());
+  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision], left()).catch((err: Error) => {
     throw new Error(`commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
   });
   const root = await realpath(dir);
@@ -104,7 +113,7 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
     if ((await sha256File(join(projectRoot, lock.path)).catch(() => '')) === lock.sha256 && existsSync(join(projectRoot, modules))) {
       await symlink(join(projectRoot, modules), join(dir, modules), 'dir');
     } else {
-      await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: join(dir, lock.path, '..') });
+      await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: join(dir, lock.path, '..'), ...left() });
     }
   }
 }
@@ -113,18 +122,21 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
  * The tools the rebuild runs: this checkout's when the revision pins the same tools.lock, otherwise
  * that revision's own pins, installed by its own script into their own folder.
  */
-async function revisionTools(src: string, log: (line: string) => void): Promise<string> {
+async function revisionTools(src: string, log: (line: string) => void, left: Left): Promise<string> {
   const theirs = toolsDirFor(await readFile(join(src, 'tools.lock'), 'utf8'));
   if (theirs === toolsDirFor(await readFile(join(projectRoot, 'tools.lock'), 'utf8'))) {
     log(`tools: this checkout's (${toolsFolder()}), the revision pins the same tools.lock`);
     return toolsFolder();
   }
   log(`tools: the revision pins other tools; installing its tools.lock into ${theirs}`);
-  await run('bash', ['scripts/install-tools.sh'], { cwd: src, env: { ...process.env, PIPELINE_TOOLS_DIR: theirs, TOOLS_SCOPE: 'runtime' } });
+  await run('bash', ['scripts/install-tools.sh'], { cwd: src, env: { ...process.env, PIPELINE_TOOLS_DIR: theirs, TOOLS_SCOPE: 'runtime' }, ...left() });
   return theirs;
 }
 
 export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
+  // One deadline for the whole rebuild: each command gets what is left of it.
+  const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
+  const left: Left = () => ({ timeoutMs: Math.max(1000, deadline - Date.now()) });
   const chart = await recorded(ctx, options.policy, options.chart, 'chart');
   const image = chart.facts.image;
   if (!image) throw new Error('the chart provenance does not name the image it deploys');
@@ -145,9 +157,9 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
   try {
     const src = join(dir, 'src');
     log(`checking out ${source.revision.slice(0, 12)} into ${src}`);
-    await checkout(src, source.revision, lockfiles);
-    await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src });
-    const tools = await revisionTools(src, log);
+    await checkout(src, source.revision, lockfiles, left);
+    await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src, ...left() });
+    const tools = await revisionTools(src, log, left);
     const facts = [
       '--revision',
       source.revision,
@@ -170,7 +182,8 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
       PIPELINE_OUT_DIR: join(dir, 'out'),
       PIPELINE_CACHE_DIR: join(dir, 'out', 'cache'),
     };
-    const cli = (args: string[]) => run(process.execPath, [join(src, 'pipeline', 'dist', 'cli.mjs'), ...args], { cwd: src, env, secrets: ctx.secrets });
+    const cli = (args: string[]) =>
+      run(process.execPath, [join(src, 'pipeline', 'dist', 'cli.mjs'), ...args], { cwd: src, env, secrets: ctx.secrets, ...left() });
     log(`rebuilding the image on ${formatDigestReference(chart.facts.base)}`);
     const rebuiltImage = JSON.parse((await cli(['image', '--base-image', formatDigestReference(chart.facts.base), ...facts])).stdout) as { digest: string };
     log('repackaging the chart');

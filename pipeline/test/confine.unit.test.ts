@@ -1,6 +1,9 @@
-// reproduce takes lockfile paths from a provenance statement: only plain paths inside the source.
+// reproduce takes lockfile paths from a provenance statement: only plain paths inside the source;
+// and its rebuild is bounded.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { confinedLockfile, isInside, UnconfinedPathError } from '../src/confine.js';
+import { parseReproduceArgs } from '../src/reproduce.js';
 
 describe('lockfile paths from provenance', () => {
   it.each(['package-lock.json', 'app/package-lock.json'])('%s is taken', (p) => {
@@ -24,5 +27,19 @@ describe('lockfile paths from provenance', () => {
     expect(isInside('/tmp/r/src', '/tmp/r/src/app/package-lock.json')).toBe(true);
     expect(isInside('/tmp/r/src', '/tmp/r/src-evil/package-lock.json')).toBe(false);
     expect(isInside('/tmp/r/src', '/tmp/r/other')).toBe(false);
+  });
+});
+
+describe('reproduce --timeout', () => {
+  const chart = `r.example/charts/koa-service@sha256:${'a'.repeat(64)}`;
+  const key = fileURLToPath(new URL('../../package.json', import.meta.url)); // any existing file: only its presence is checked here
+
+  it('bounds the whole rebuild: 30 minutes unless told', () => {
+    expect(parseReproduceArgs([chart, '--key', key]).timeoutSeconds).toBe(1800);
+    expect(parseReproduceArgs([chart, '--key', key, '--timeout', '60']).timeoutSeconds).toBe(60);
+  });
+
+  it.each(['0', 'soon'])('refuses --timeout %s', (t) => {
+    expect(() => parseReproduceArgs([chart, '--key', key, '--timeout', t])).toThrow(/--timeout .* must be a number of seconds above 0/);
   });
 });
