@@ -15,6 +15,9 @@ export interface RenderOptions {
   valuesFiles: string[];
   set: string[];
   setString: string[];
+  /** The cluster's Kubernetes version; absent: every supported version the chart allows. */
+  kubeVersion?: string;
+  apiVersions?: string[];
 }
 
 export interface VerifyOptions {
@@ -42,6 +45,9 @@ policy; an image index's platform manifests too), with the stock cosign.
   --set K=V, --set-string K=V  values you will install with (repeatable)
   --release-name NAME        release name you will install as (default: release)
   --namespace NS             namespace you will install into (default: default)
+  --kube-version X.Y.Z       your cluster's Kubernetes version (default: every one from 1.32 to 1.37
+                             that the chart's kubeVersion allows, each rendered and verified)
+  --api-versions GROUP/VER   an API your cluster serves beyond the built-in ones (repeatable)
   --timeout SECONDS          limit for the whole verification (default: 120)
   --allow-loose-identity     accept a --certificate-identity-regexp that is unanchored or catch-all
   --certificate-github-workflow-repository OWNER/REPO, --certificate-github-workflow-trigger EVENT
@@ -68,6 +74,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
       'set-string': { type: 'string', multiple: true },
       'release-name': { type: 'string' },
       namespace: { type: 'string' },
+      'kube-version': { type: 'string' },
+      'api-versions': { type: 'string', multiple: true },
       timeout: { type: 'string' },
       'allow-dirty': { type: 'boolean', default: false },
       'plain-http': { type: 'boolean', default: false },
@@ -84,6 +92,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     valuesFiles: v.values ?? [],
     set: v.set ?? [],
     setString: v['set-string'] ?? [],
+    ...(v['kube-version'] !== undefined ? { kubeVersion: v['kube-version'] } : {}),
+    ...(v['api-versions'] ? { apiVersions: v['api-versions'] } : {}),
   };
   if (v.help)
     return {
@@ -113,6 +123,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(render.namespace))
     throw new UsageError(`--namespace "${render.namespace}" is not a valid Kubernetes namespace`);
   for (const s of [...render.set, ...render.setString]) if (!/^[^=]+=/.test(s)) throw new UsageError(`--set "${s}" is not KEY=VALUE`);
+  if (render.kubeVersion !== undefined && !/^v?1\.\d+\.\d+$/.test(render.kubeVersion))
+    throw new UsageError(`--kube-version "${render.kubeVersion}" is not a Kubernetes version (1.Y.Z)`);
+  for (const a of render.apiVersions ?? [])
+    if (!/^[a-z0-9.-]+\/[a-z0-9]+(\/[A-Za-z]+)?$|^v1$/.test(a)) throw new UsageError(`--api-versions "${a}" is not GROUP/VERSION`);
   const timeoutSeconds = v.timeout === undefined ? 120 : Number(v.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout "${v.timeout}" must be a number of seconds above 0`);
 

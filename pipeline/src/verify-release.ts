@@ -6,9 +6,11 @@
 // registry is bounded by the overall deadline.
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js';
-import { describeValues, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
+import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
+import { kubernetesVersionsFor } from '../../ci/src/core/kubernetes-versions.js';
+import { parse } from 'yaml';
 import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
-import { imagesIn, parseRendered } from '../../ci/src/core/rendered-images.js';
+import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
 import { run } from './exec.js';
@@ -188,24 +190,64 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
       : { ...signedChart, verified: false, reason: `signed, but ${provenance.reason}` };
   if (!chart.verified || !chart.provenance) return releaseVerdict(chart, []);
   const source = chart.provenance;
-  const rendering = await renderChart(bounded, chartRef, values).then(
-    (text) => ({ text }),
-    (err: Error) => ({ error: err }),
+  // Every Kubernetes version the chart may meet (a template can choose its image by version), or
+  // the one the caller named; what any of them deploys must verify.
+  const kube = values.kubeVersion ? { versions: [values.kubeVersion] } : await chartKubernetesVersions(bounded, chartRef);
+  const described = `${describeValues(values)}${values.kubeVersion ? '' : 'versions' in kube ? `, Kubernetes ${kube.versions.join(', ')}` : ''}`;
+  if ('reason' in kube) return releaseVerdict({ ...chart, verified: false, reason: `signed, but ${kube.reason}` }, [], [], described);
+  const renderings = await eachConcurrently(kube.versions, (version) =>
+    renderChart(bounded, chartRef, { ...values, kubeVersion: version }).then(
+      (text) => ({ version, text }),
+      (err: Error) => ({ version, error: err }),
+    ),
   );
-  if ('error' in rendering) {
-    return releaseVerdict(
-      { ...chart, verified: false, reason: `signed, but it does not render: ${rendering.error.message.split('\n')[0]}` },
-      [],
-      [],
-      describeValues(values),
-    );
+  const failed = renderings.find((r) => 'error' in r);
+  if (failed && 'error' in failed) {
+    const reason = `signed, but it does not render for Kubernetes ${failed.version}: ${failed.error.message.split('\n')[0]}`;
+    return releaseVerdict({ ...chart, verified: false, reason }, [], [], described);
   }
-  const parsed = parseRendered(rendering.text);
-  const found = imagesIn(parsed.objects);
+  const found = imagesOfRenderings(renderings as Array<{ version: string; text: string }>);
   const images = await eachConcurrently(found.images, async ({ image, usedBy }): Promise<ImageVerdict> => {
     const reason = unpinned(image);
     if (reason) return { ref: image, usedBy, verified: false, reason };
     return verifyImage(bounded, policy, parseDigestReference(image, 'image'), usedBy, source);
   });
-  return releaseVerdict(chart, images, [...parsed.problems, ...found.problems], describeValues(values));
+  return releaseVerdict(chart, images, found.problems, described);
+}
+
+/** The chart's kubeVersion (its Chart.yaml, read from the registry by digest), as the versions to render for. */
+async function chartKubernetesVersions(ctx: VerifyContext, chartRef: DigestReference): Promise<{ versions: string[] } | { reason: string }> {
+  try {
+    const { stdout } = await run(tool('helm'), helmShowChartArgs(chartRef, ctx.access ?? {}), {
+      env: ctx.toolEnv,
+      secrets: ctx.secrets,
+      timeoutMs: remaining(ctx, 'reading the chart'),
+    });
+    const kubeVersion = (parse(stdout) as { kubeVersion?: unknown } | null)?.kubeVersion;
+    return kubernetesVersionsFor(typeof kubeVersion === 'string' ? kubeVersion : undefined);
+  } catch (err) {
+    return { reason: `its Chart.yaml could not be read: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Every image of every rendering; one a version alone deploys says which. */
+function imagesOfRenderings(renderings: ReadonlyArray<{ version: string; text: string }>): { images: ImageUse[]; problems: string[] } {
+  const uses = new Map<string, { usedBy: Set<string>; versions: Set<string> }>();
+  const problems = new Set<string>();
+  for (const r of renderings) {
+    const parsed = parseRendered(r.text);
+    const found = imagesIn(parsed.objects);
+    for (const p of [...parsed.problems, ...found.problems]) problems.add(p);
+    for (const { image, usedBy } of found.images) {
+      const use = uses.get(image) ?? { usedBy: new Set<string>(), versions: new Set<string>() };
+      for (const u of usedBy) use.usedBy.add(u);
+      use.versions.add(r.version);
+      uses.set(image, use);
+    }
+  }
+  const images = [...uses.entries()].map(([image, use]) => {
+    const only = use.versions.size < renderings.length ? ` (on Kubernetes ${[...use.versions].join(', ')})` : '';
+    return { image, usedBy: [...use.usedBy].map((u) => `${u}${only}`) };
+  });
+  return { images: images.sort((a, b) => a.image.localeCompare(b.image)), problems: [...problems] };
 }

@@ -207,6 +207,28 @@ describe('what the chart will be installed with', () => {
   });
 });
 
+describe('a chart that chooses its image by Kubernetes version', () => {
+  const manifest = (signedImage: string, evil: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: {{ if semverCompare "<1.34.0-0" .Capabilities.KubeVersion.Version }}"${evil}"{{ else }}"${signedImage}"{{ end }}\n`;
+
+  it('is rendered for every supported version: the image an older cluster would run is verified too', async () => {
+    const chart = await signedChart('by-kube-version', manifest('IMAGE', unsigned), signed);
+    const r = await runCli(['verify', chart, '--key', pub]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${unsigned}`);
+    expect(r.stdout).toMatch(/on Kubernetes 1\.32\.0, 1\.33\.0/);
+    expect(r.stderr).toMatch(/no signatures found/);
+  });
+
+  it('--kube-version renders for the cluster named', async () => {
+    const chart = await signedChart('by-kube-version-named', manifest('IMAGE', unsigned), signed);
+    const newer = await runCli(['verify', chart, '--key', pub, '--kube-version', '1.36.0']);
+    expect(newer.code, newer.stderr).toBe(0);
+    const older = await runCli(['verify', chart, '--key', pub, '--kube-version', '1.33.2']);
+    expect(older.code).toBe(1);
+  });
+});
+
 describe('identities', () => {
   it.each([['.*'], ['https://github.com/acme/'], ['^https://github.com/acme/.*$'], ['^.+$']])(
     'a loose --certificate-identity-regexp %s is refused (exit 2)',

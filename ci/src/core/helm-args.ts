@@ -21,6 +21,10 @@ export interface RenderValues {
   valuesFiles: readonly string[];
   set: readonly string[];
   setString: readonly string[];
+  /** The cluster's Kubernetes version (helm --kube-version); absent: each supported one in turn. */
+  kubeVersion?: string;
+  /** API versions the cluster serves, beyond the built-in ones (helm --api-versions). */
+  apiVersions?: readonly string[];
 }
 
 export const PACKAGED_VALUES: RenderValues = { releaseName: 'release', namespace: 'default', valuesFiles: [], set: [], setString: [] };
@@ -39,10 +43,22 @@ export function helmTemplateArgs(ref: DigestReference, values: RenderValues = PA
     ...values.valuesFiles.flatMap((f) => ['--values', f]),
     ...values.set.flatMap((s) => ['--set', s]),
     ...values.setString.flatMap((s) => ['--set-string', s]),
+    ...(values.kubeVersion ? ['--kube-version', values.kubeVersion] : []),
+    ...(values.apiVersions ?? []).flatMap((a) => ['--api-versions', a]),
     ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
     // Offline: a values schema may $ref URLs or files; it is the installer's check of the values,
     // not what decides the images (an install whose values fail it deploys nothing).
     '--skip-schema-validation',
+  ];
+}
+
+/** `helm show chart` of a chart in the registry, by digest: its Chart.yaml (for its kubeVersion). */
+export function helmShowChartArgs(ref: DigestReference, access: RegistryAccess = {}): string[] {
+  return [
+    'show',
+    'chart',
+    `oci://${ref.registry}/${ref.repository}@${ref.digest}`,
+    ...(access.plainHttp || isLoopbackRegistry(ref.registry) ? ['--plain-http'] : []),
   ];
 }
 
@@ -52,5 +68,7 @@ export function describeValues(values: RenderValues): string {
   for (const f of values.valuesFiles) parts.push(`-f ${f}`);
   for (const s of values.set) parts.push(`--set ${s}`);
   for (const s of values.setString) parts.push(`--set-string ${s}`);
+  if (values.kubeVersion) parts.push(`Kubernetes ${values.kubeVersion}`);
+  for (const a of values.apiVersions ?? []) parts.push(`API ${a}`);
   return parts.join(', ');
 }
