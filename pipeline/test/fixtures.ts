@@ -57,6 +57,12 @@ export async function headCommit(): Promise<{ revision: string; commitTime: numb
   };
 }
 
+/** The verification-summary check the README prints: only PASSED summaries pass (policy/vsa-passed.rego). */
+export function vsaCheckArgs(target: string, publicKey: string): string[] {
+  const policy = join(projectRoot, 'policy', 'vsa-passed.rego');
+  return ['verify-attestation', '--type', 'https://slsa.dev/verification_summary/v1', '--policy', policy, '--key', publicKey, '--insecure-ignore-tlog', target];
+}
+
 /** The host's Node base image, pushed by digest to REGISTRY/bases (what `image --base-image host` does); its reference. */
 export async function hostBaseIn(registry: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await runCli(['image', '--registry', `${registry}/bases`, '--base-image', 'host', '--json'], env);

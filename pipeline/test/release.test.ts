@@ -16,7 +16,7 @@ import { registryAnswers } from '../src/registry/probe.js';
 import { SYFT_ENV } from '../src/steps/sbom.js';
 import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
-import { freePort, readSummary, runCli, tempOut } from './fixtures.js';
+import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
 
 let out: OutPaths;
@@ -227,17 +227,7 @@ describe('a release from a fresh output folder', () => {
     expect(r.stdout).toContain(`verification summary (PASSED) signed onto ${first.image.ref}`);
     for (const binary of ['cosign', 'cosign-v2'] as const) {
       for (const target of [first.chart.ref, first.image.ref]) {
-        const { stdout } = await run(tool(binary), [
-          'verify-attestation',
-          '--type',
-          'https://slsa.dev/verification_summary/v1',
-          '--policy',
-          join(projectRoot, 'policy', 'vsa-passed.rego'),
-          '--key',
-          pub,
-          '--insecure-ignore-tlog',
-          target,
-        ]);
+        const { stdout } = await run(tool(binary), vsaCheckArgs(target, pub));
         const vsa = decodeStatement(stdout).predicate as {
           verificationResult: string;
           resourceUri: string;

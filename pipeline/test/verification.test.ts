@@ -20,7 +20,7 @@ import { cosignVerify } from '../src/steps/verify.js';
 import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { verifyRelease } from '../src/verify-release.js';
-import { attestLike, headCommit, runCli, tempOut, testRegistry } from './fixtures.js';
+import { attestLike, headCommit, runCli, tempOut, testRegistry, vsaCheckArgs } from './fixtures.js';
 
 const IDENTITY = 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/main';
 const ctx = { toolEnv: process.env, secrets: [] };
@@ -462,17 +462,7 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     const vsa = statementsIn(stdout).pop()!.predicate as { verificationResult: string; verifiedLevels: string[] };
     expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
     // The check the README prints, with its policy, refuses the artifact: the summary says FAILED.
-    const checked = await run(tool('cosign'), [
-      'verify-attestation',
-      '--type',
-      'https://slsa.dev/verification_summary/v1',
-      '--policy',
-      join(projectRoot, 'policy', 'vsa-passed.rego'),
-      '--key',
-      pub(),
-      '--insecure-ignore-tlog',
-      chart,
-    ]).then(
+    const checked = await run(tool('cosign'), vsaCheckArgs(chart, pub())).then(
       () => 'accepted',
       () => 'refused',
     );
