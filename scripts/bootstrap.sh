@@ -52,7 +52,8 @@ node "$root/scripts/build-cli.mjs"
 
 [ "$profile" = runtime ] && exit 0
 
-# Python for the offline policy schema check (policy/validate_kyverno.py), pinned in requirements.txt.
+# Python for the offline policy schema check (policy/validate_kyverno.py) and the SPDX validator the
+# SBOM test runs (pyspdxtools), pinned in policy/requirements.txt.
 venv="$PIPELINE_VENV"
 req="$root/policy/requirements.txt"
 stamp="$venv/.requirements-sha256"

@@ -1,6 +1,6 @@
 // The commands a release prints: `npm run verify` says what the release needs to pass, no more.
 import { describe, expect, it } from 'vitest';
-import { releaseSummary, type SummaryInput } from '../src/core/release-summary.js';
+import { formatSummary, releaseSummary, type SummaryInput } from '../src/core/release-summary.js';
 import { parseDigestReference } from '../src/core/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -26,5 +26,27 @@ describe('the printed verify command', () => {
   it('accepts uncommitted changes only for a release that had them (verify refuses them otherwise)', () => {
     expect(releaseSummary({ ...input, dirty: true }).verify.release).toMatch(/ --allow-dirty$/);
     expect(releaseSummary({ ...input, dirty: false }).verify.release).not.toContain('--allow-dirty');
+  });
+});
+
+describe('the printed summary', () => {
+  it('gives cosign v2 users the chart provenance command too, as release.json has it', () => {
+    const keyless: SummaryInput = {
+      ...input,
+      policy: {
+        kind: 'identity',
+        identity: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main',
+        issuer: 'http://127.0.0.1:1',
+        trustedRootPath: 'trusted_root.json',
+        certificateChainPath: 'chain.pem',
+        timestampChainPath: 'tsa.pem',
+        offline: true,
+      },
+      attestations: { provenancePolicy: 'provenance.rego', sbom: { packages: 1, files: 1 } },
+    };
+    const summary = releaseSummary(keyless);
+    const text = formatSummary(summary);
+    expect(summary.verify.cosignV2?.provenance?.chart).toBeDefined();
+    expect(text).toContain(summary.verify.cosignV2!.provenance!.chart);
   });
 });

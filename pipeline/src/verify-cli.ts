@@ -5,6 +5,8 @@ import { withRegistryAccess } from './credentials.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
 import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
+import { ensureDefaultKeyPair } from './keys.js';
+import { dirname } from 'node:path';
 
 /** Named in each verification summary: the verifier's version is the repository's. */
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
@@ -26,6 +28,7 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       allowDirty: options.allowDirty ?? false,
     });
     if (!options.attestKey) return { verdict, attested: undefined };
+    if (options.attestKeyIsDefault) await ensureDefaultKeyPair(dirname(options.attestKey));
     const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
     const { attestVerdict } = await import('./verify-attest.js');
     return {

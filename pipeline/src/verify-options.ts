@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '../../ci/src/core/cosign-args.js';
-import { looseIdentityPattern } from '../../ci/src/core/identity-policy.js';
+import { looseIdentityPattern } from './identity-policy.js';
 import { parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import { strictArgs, UsageError } from './options.js';
 import { outPaths } from './paths.js';
@@ -33,6 +33,8 @@ export interface VerifyOptions {
   help: boolean;
   /** Sign a SLSA verification summary onto the chart and each image with this cosign key. */
   attestKey?: string;
+  /** The embedded key: made (.out/keys) when missing. */
+  attestKeyIsDefault?: boolean;
 }
 
 export const VERIFY_USAGE = `usage: npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--certificate-chain PEM | --ca-roots PEM | --trusted-root JSON]) [options]
@@ -113,9 +115,11 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     throw new UsageError((err as Error).message, { cause: err });
   }
   if (v['attest-key'] && !v.attest) throw new UsageError('--attest-key is for --attest; give both');
+  // The embedded key by default (made when missing, as a release would make it: a keyless release
+  // has none); a key named with --attest-key must exist.
   const attestKey = v.attest ? (v['attest-key'] ?? join(outPaths().keys, 'cosign.key')) : undefined;
-  if (attestKey && !existsSync(attestKey))
-    throw new UsageError(`--attest-key ${attestKey}: no such file; give the cosign private key that signs verification summaries`);
+  if (v['attest-key'] && !existsSync(v['attest-key']))
+    throw new UsageError(`--attest-key ${v['attest-key']}: no such file; give the cosign private key that signs verification summaries`);
   const missing = render.valuesFiles.find((f) => f !== undefined && !existsSync(f));
   if (missing) throw new UsageError(`${missing}: no such file`);
   if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))
@@ -140,7 +144,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyOptions {
     plainHttp: v['plain-http'] ?? false,
     json: v.json ?? false,
     help: false,
-    ...(attestKey ? { attestKey } : {}),
+    ...(attestKey ? { attestKey, attestKeyIsDefault: !v['attest-key'] } : {}),
   };
 }
 

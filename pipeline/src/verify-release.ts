@@ -7,7 +7,7 @@
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js';
 import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
-import { kubernetesVersionsFor } from '../../ci/src/core/kubernetes-versions.js';
+import { kubernetesVersionsFor } from './kubernetes-versions.js';
 import { parse } from 'yaml';
 import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';

@@ -108,6 +108,14 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     expect(r.stdout).toContain(`✔ signed by ${keyless().identity} (${keyless().issuer})`);
   });
 
+  it('--attest with no key given signs the summary with the embedded key, made when a keyless release left none', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'keyless-attest-out-'));
+    const printed = summary.verify.release.replace(/^npm run verify -- /, 'verify ').split(' ');
+    const r = await runCli([...printed, '--attest'], { PIPELINE_OUT_DIR: out, COSIGN_PASSWORD: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`verification summary (PASSED) signed onto ${summary.chart.ref}`);
+  });
+
   it('never shows the OIDC request token', () => {
     expect(output).not.toMatch(/ACTIONS_ID_TOKEN_REQUEST_TOKEN=\S/);
     expect(output).not.toMatch(/bearer [0-9a-f-]{36}/i);

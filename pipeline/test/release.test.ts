@@ -1,13 +1,13 @@
 // The whole pipeline against a real registry with the real crane, helm and cosign (v3 and v2):
 // what it publishes, that it verifies, that it is reproducible, and that the image runs.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvenancePredicate, Statement } from '../../ci/src/core/provenance.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
-import { run } from '../src/exec.js';
+import { CommandError, run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
 import { projectRoot, type OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
@@ -18,6 +18,7 @@ import { statementsIn } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
+import { venvDir } from '../../scripts/locations.mjs';
 
 let out: OutPaths;
 let port: number;
@@ -184,6 +185,18 @@ describe('a release from a fresh output folder', () => {
     const files = sbom.files.map((f) => f.fileName);
     expect(files).toEqual(expect.arrayContaining(['app/dist/main.js', 'app/dist/package-lock.json', 'etc/passwd']));
     expect(files.some((f) => /(^|\/)node$/.test(f))).toBe(true);
+  });
+
+  it("the SBOM is valid SPDX 2.3 by the SPDX project's own validator (pyspdxtools, PyPI spdx-tools)", async () => {
+    const { stdout } = await run('sh', ['-c', first.verify.sbom!], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
+    const file = join(await mkdtemp(join(tmpdir(), 'spdx-')), 'sbom.spdx.json');
+    await writeFile(file, JSON.stringify(decodeStatement(stdout).predicate));
+    const r = await run(join(venvDir(), 'bin', 'pyspdxtools'), ['--infile', file]).then(
+      (ok) => ({ valid: true, said: ok.stdout + ok.stderr }),
+      (err: CommandError) => ({ valid: false, said: err.output }),
+    );
+    expect(r.said).not.toMatch(/invalid|must contain|error/i);
+    expect(r.valid).toBe(true);
   });
 
   it('the SBOM is the document one full syft scan of the published image writes (the base half is scanned once per base)', async () => {

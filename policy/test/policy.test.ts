@@ -49,9 +49,13 @@ describe('Kyverno ClusterPolicy', () => {
 
   it('enforces digests and the release workflow identity and issuer', async () => {
     const p = parse(await readFile(kyverno, 'utf8')) as any;
-    expect(p.spec.validationFailureAction).toBe('Enforce');
+    // failureAction per rule: the spec-level validationFailureAction is deprecated in Kyverno's CRD.
+    expect(p.spec.validationFailureAction).toBeUndefined();
     const vi = p.spec.rules[0].verifyImages[0];
-    expect(vi).toMatchObject({ verifyDigest: true, required: true, mutateDigest: false });
+    expect(vi).toMatchObject({ verifyDigest: true, required: true, mutateDigest: false, failureAction: 'Enforce' });
+    // Every image of a Pod in an opted-in namespace, not only the ones named like ours.
+    expect(vi.imageReferences).toEqual(['*']);
+    expect(p.spec.rules[0].match.any[0].resources.namespaceSelector).toEqual({ matchLabels: { 'policy.sigstore.dev/include': 'true' } });
     expect(vi.attestors[0].entries[0].keyless).toMatchObject({ subjectRegExp: RELEASE_IDENTITIES, issuer: GITHUB_ACTIONS_ISSUER, additionalExtensions: RUN });
     expect(existsSync(join(projectRoot, '.github', 'workflows', 'release.yaml'))).toBe(true);
   });
@@ -78,7 +82,7 @@ describe('policy-controller ClusterImagePolicy', () => {
     expect(p.apiVersion).toBe('policy.sigstore.dev/v1beta1');
     expect(p.kind).toBe('ClusterImagePolicy');
     expect(p.spec.mode).toBe('enforce');
-    expect(p.spec.images).toEqual([{ glob: 'ghcr.io/owner/koa-service**' }]);
+    expect(p.spec.images).toEqual([{ glob: '**' }]);
     expect(p.spec.authorities[0].keyless.identities).toEqual([{ issuer: GITHUB_ACTIONS_ISSUER, subjectRegExp: RELEASE_IDENTITIES }]);
   });
 });

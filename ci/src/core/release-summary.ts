@@ -136,7 +136,9 @@ export function formatSummary(s: ReleaseSummary): string {
           `  ${s.verify.provenance.image}`,
           `  ${s.verify.provenance.chart}`,
           `  ${s.verify.sbom}`,
-          ...(s.verify.cosignV2?.provenance ? ['or with cosign v2:', `  ${s.verify.cosignV2.provenance.image}`, `  ${s.verify.cosignV2.sbom ?? ''}`] : []),
+          ...(s.verify.cosignV2?.provenance
+            ? ['or with cosign v2:', `  ${s.verify.cosignV2.provenance.image}`, `  ${s.verify.cosignV2.provenance.chart}`, `  ${s.verify.cosignV2.sbom ?? ''}`]
+            : []),
         ]
       : []),
     'or the whole release from its chart:',

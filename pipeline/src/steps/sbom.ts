@@ -9,6 +9,7 @@
 // digest; each image is scanned without it and given its findings (`withBaseFindings`), and syft's
 // own `convert` writes the SPDX: the same document a full scan of the image writes.
 import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { withBaseFindings, type SyftDocument } from '../../../ci/src/core/syft-merge.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
@@ -26,14 +27,21 @@ export interface Sbom {
   files: number;
 }
 
-/** syft's settings, as environment: no update check (nothing leaves the machine), every file listed. */
+/**
+ * syft's settings, as environment: no update check (nothing leaves the machine), every file listed
+ * with SHA-1 and SHA-256 (SPDX 2.3 requires a SHA-1 checksum on each file; sha256 alone is not
+ * valid SPDX, as the SPDX project's own validator says).
+ */
 export const SYFT_ENV = {
   SYFT_CHECK_FOR_APP_UPDATE: 'false',
   SYFT_FILE_METADATA_SELECTION: 'all',
-  SYFT_FILE_METADATA_DIGESTS: 'sha256',
+  SYFT_FILE_METADATA_DIGESTS: 'sha1,sha256',
 } as const;
 
 const BINARY_CLASSIFIER = 'binary-classifier-cataloger';
+
+/** Part of each SBOM cache key: the settings, so an SBOM made with others is made again. */
+const SETTINGS = createHash('sha256').update(JSON.stringify(SYFT_ENV)).digest('hex').slice(0, 12);
 
 /** The image, with every cataloger but the binary classifier (its findings come from the base). */
 export function syftScanArgs(layoutDir: string, output: string, name: string, version: string): string[] {
@@ -70,7 +78,7 @@ async function syft(args: string[], what: string, env: Record<string, string> = 
 
 /** What the binary classifier finds in the base, as syft JSON, once per base digest. */
 async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> {
-  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.top.digest)}`), (partial) =>
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.top.digest)}-${SETTINGS}`), (partial) =>
     // Packages and their links only: the files are listed (with digests) by the image's own scan.
     syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }),
   );
@@ -80,7 +88,7 @@ async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseImage): Promise<Noted<Sbom>> {
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.index.digest)}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.index.digest)}-${SETTINGS}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
       () => baseBinaries(ctx, base),

@@ -1,8 +1,8 @@
 // The loose-identity guard judges a --certificate-identity-regexp the way cosign will use it: Go's
 // RE2, searched (not anchored) in the certificate's identity.
 import { describe, expect, it } from 'vitest';
-import { looseIdentityPattern } from '../src/core/identity-policy.js';
-import { releaseIdentityRegexp } from '../src/core/trust-rule.js';
+import { looseIdentityPattern } from '../src/identity-policy.js';
+import { releaseIdentityRegexp } from '../../ci/src/core/trust-rule.js';
 
 describe('loose identity patterns', () => {
   it.each([

@@ -1,6 +1,6 @@
 // Which Kubernetes versions verify renders a chart for.
 import { describe, expect, it } from 'vitest';
-import { kubernetesVersionsFor, SUPPORTED_KUBERNETES_MINORS } from '../src/core/kubernetes-versions.js';
+import { kubernetesVersionsFor, SUPPORTED_KUBERNETES_MINORS } from '../src/kubernetes-versions.js';
 
 const all = Array.from(
   { length: SUPPORTED_KUBERNETES_MINORS.to - SUPPORTED_KUBERNETES_MINORS.from + 1 },
