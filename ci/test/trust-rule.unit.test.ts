@@ -16,6 +16,7 @@ import {
   RELEASE_TAG_FILTER,
   RELEASE_WORKFLOW,
   UntrustedReleaseError,
+  workflowRepositoryOf,
 } from '../src/core/trust-rule.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 
@@ -79,6 +80,15 @@ describe('the trust rule and the release workflow agree', () => {
 
   it('the old glob would have started releases the rule rejects', () => {
     expect(TAGS.filter((t) => githubFilter('v*.*.*').test(t) && !isReleaseTag(t))).toEqual(['v1.2.3-rc.1', 'v1.2.3-rc1', 'vnext.x.y', 'v1.2.3.4']);
+  });
+});
+
+describe("a workflow identity's repository", () => {
+  it('is read from the identity, so signing needs no source URL', () => {
+    expect(workflowRepositoryOf(releaseIdentity('acme/koa', '1.2.3'))).toBe('acme/koa');
+    expect(workflowRepositoryOf('https://github.com/acme/koa/.github/workflows/release.yaml@refs/heads/main')).toBe('acme/koa');
+    expect(workflowRepositoryOf('mallory@evil.example')).toBeUndefined();
+    expect(workflowRepositoryOf('https://github.com/acme/koa/other/path@refs/heads/main')).toBeUndefined();
   });
 });
 

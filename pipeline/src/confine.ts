@@ -1,5 +1,7 @@
 // Paths read from a provenance statement are claims, not instructions: a lockfile the rebuild
-// installs must name a package-lock.json inside the checked-out source. Pure.
+// installs must name a package-lock.json inside the checked-out source, reached without a symlink.
+import { lstat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export class UnconfinedPathError extends Error {
   override name = 'UnconfinedPathError';
@@ -22,4 +24,14 @@ export function confinedLockfile(path: string): string {
 /** Is `real` (a resolved path) inside the folder `root` (resolved)? */
 export function isInside(root: string, real: string): boolean {
   return real === root || real.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
+/** Refuses a node_modules the revision commits, and a symlink on the way from the source to it. */
+export async function refuseCommittedLinks(root: string, packageDir: string, modules: string, revision: string): Promise<void> {
+  const isLink = async (p: string) => (await lstat(p).catch(() => undefined))?.isSymbolicLink() ?? false;
+  if (await lstat(modules).catch(() => undefined))
+    throw new UnconfinedPathError(`${modules.slice(root.length + 1)} is committed at ${revision.slice(0, 12)}: refused (the install would empty it)`);
+  for (let d = packageDir; isInside(root, d) && d !== root; d = dirname(d)) {
+    if (await isLink(d)) throw new UnconfinedPathError(`${d.slice(root.length + 1)} is a symlink at ${revision.slice(0, 12)}: refused`);
+  }
 }

@@ -21,6 +21,7 @@ import {
   releaseWorkflowRun,
   RELEASE_ISSUER,
   RELEASE_WORKFLOW,
+  workflowRepositoryOf,
 } from '../../ci/src/core/trust-rule.js';
 import type { PipelineOptions } from './options.js';
 import type { Progress } from './progress.js';
@@ -196,9 +197,12 @@ async function signing(s: Session, options: PipelineOptions): Promise<SigningSet
     s.ctx.toolEnv,
   );
   s.ctx.secrets.push(...setup.secrets);
-  // Keyless in GitHub Actions: the certificate must also record this repository and a push.
-  if (setup.policy.kind === 'identity' && options.keyless?.issuer === RELEASE_ISSUER) {
-    return { ...setup, policy: { ...setup.policy, workflow: releaseWorkflowRun(githubRepository(s.ctx.release.source)) } };
+  // Keyless in GitHub Actions: the certificate must also record the run, in the identity's own
+  // repository (a call from another repository records that one) and started by a push. Taken from
+  // the identity, so `cosign-sign` needs no source URL.
+  const repository = options.keyless?.issuer === RELEASE_ISSUER ? workflowRepositoryOf(options.keyless.identity) : undefined;
+  if (setup.policy.kind === 'identity' && repository) {
+    return { ...setup, policy: { ...setup.policy, workflow: releaseWorkflowRun(repository) } };
   }
   return setup;
 }

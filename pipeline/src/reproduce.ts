@@ -10,7 +10,7 @@ import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
 import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
 import { sha256File } from './cache.js';
-import { confinedLockfile, isInside, UnconfinedPathError } from './confine.js';
+import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from './confine.js';
 import { onCleanup } from './cleanup.js';
 import { withRegistryAccess } from './credentials.js';
 import { run } from './exec.js';
@@ -19,7 +19,7 @@ import { projectRoot } from './paths.js';
 import { cosignReason } from './steps/verify.js';
 import { verifiedStatements } from './steps/verify-attestation.js';
 import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
-import { toolsDirFor } from '../../scripts/locations.mjs';
+import { goCaches, toolsDirFor } from '../../scripts/locations.mjs';
 import { toolsFolder } from './tools.js';
 
 export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--timeout SECONDS] [--plain-http] [--json]
@@ -109,6 +109,9 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
     if (!existsSync(there) || (await sha256File(there)) !== lock.sha256)
       throw new Error(`${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
     const modules = join(lock.path, '..', 'node_modules');
+    // npm ci empties node_modules first, following a symlink: the revision must not bring one
+    // (nor a symlinked folder above it), or the install would delete and write outside the source.
+    await refuseCommittedLinks(dir, join(dir, lock.path, '..'), join(dir, modules), revision);
     // This clone's packages, when installed from the very same lockfile; otherwise a clean install.
     if ((await sha256File(join(projectRoot, lock.path)).catch(() => '')) === lock.sha256 && existsSync(join(projectRoot, modules))) {
       await symlink(join(projectRoot, modules), join(dir, modules), 'dir');
@@ -120,17 +123,24 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
 
 /**
  * The tools the rebuild runs: this checkout's when the revision pins the same tools.lock, otherwise
- * that revision's own pins, installed by its own script into their own folder.
+ * that revision's own pins, installed by its own script into a folder of this rebuild's (never the
+ * shared one other releases use: the script is the revision's code).
  */
-async function revisionTools(src: string, log: (line: string) => void, left: Left): Promise<string> {
+async function revisionTools(src: string, scratch: string, env: NodeJS.ProcessEnv, log: (line: string) => void, left: Left): Promise<string> {
   const theirs = toolsDirFor(await readFile(join(src, 'tools.lock'), 'utf8'));
   if (theirs === toolsDirFor(await readFile(join(projectRoot, 'tools.lock'), 'utf8'))) {
     log(`tools: this checkout's (${toolsFolder()}), the revision pins the same tools.lock`);
     return toolsFolder();
   }
-  log(`tools: the revision pins other tools; installing its tools.lock into ${theirs}`);
-  await run('bash', ['scripts/install-tools.sh'], { cwd: src, env: { ...process.env, PIPELINE_TOOLS_DIR: theirs, TOOLS_SCOPE: 'runtime' }, ...left() });
-  return theirs;
+  const own = join(scratch, 'tools');
+  log(`tools: the revision pins other tools; installing its tools.lock into ${own}`);
+  const go = goCaches();
+  await run('bash', ['scripts/install-tools.sh'], {
+    cwd: src,
+    env: { ...env, ...go, ...(process.env.GOPROXY ? { GOPROXY: process.env.GOPROXY } : {}), PIPELINE_TOOLS_DIR: own, TOOLS_SCOPE: 'runtime' },
+    ...left(),
+  });
+  return own;
 }
 
 export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
@@ -158,8 +168,10 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
     const src = join(dir, 'src');
     log(`checking out ${source.revision.slice(0, 12)} into ${src}`);
     await checkout(src, source.revision, lockfiles, left);
-    await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src, ...left() });
-    const tools = await revisionTools(src, log, left);
+    // The revision's code (its CLI build, its tool script, its CLI) runs with what it needs only.
+    const minimal = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
+    await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src, env: minimal, ...left() });
+    const tools = await revisionTools(src, dir, minimal, log, left);
     const facts = [
       '--revision',
       source.revision,
@@ -175,8 +187,7 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
     ];
     // The revision's code runs with what it needs, not with this shell's whole environment.
     const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? tmpdir(),
+      ...minimal,
       ...ctx.toolEnv,
       PIPELINE_TOOLS_DIR: tools,
       PIPELINE_OUT_DIR: join(dir, 'out'),

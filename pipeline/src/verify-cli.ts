@@ -33,7 +33,14 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     const { attestVerdict } = await import('./verify-attest.js');
     return {
       verdict,
-      attested: await attestVerdict({ ...ctx, deadline }, verdict, { verifier: options.policy, description }, options.attestKey, VERIFIER_VERSION),
+      attested: await attestVerdict(
+        { ...ctx, deadline },
+        verdict,
+        { verifier: options.policy, description },
+        options.attestKey,
+        VERIFIER_VERSION,
+        options.attestKeyIsDefault ?? false,
+      ),
     };
   });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;

@@ -1,8 +1,11 @@
 // reproduce takes lockfile paths from a provenance statement: only plain paths inside the source;
 // and its rebuild is bounded.
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { confinedLockfile, isInside, UnconfinedPathError } from '../src/confine.js';
+import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from '../src/confine.js';
 import { parseReproduceArgs } from '../src/reproduce.js';
 
 describe('lockfile paths from provenance', () => {
@@ -41,5 +44,33 @@ describe('reproduce --timeout', () => {
 
   it.each(['0', 'soon'])('refuses --timeout %s', (t) => {
     expect(() => parseReproduceArgs([chart, '--key', key, '--timeout', t])).toThrow(/--timeout .* must be a number of seconds above 0/);
+  });
+});
+
+describe('what a revision commits around its lockfiles', () => {
+  const source = async () => {
+    const root = await mkdtemp(join(tmpdir(), 'committed-'));
+    await mkdir(join(root, 'app'));
+    return root;
+  };
+
+  it('a plain checkout passes', async () => {
+    const root = await source();
+    await expect(refuseCommittedLinks(root, join(root, 'app'), join(root, 'app', 'node_modules'), 'c'.repeat(40))).resolves.toBeUndefined();
+  });
+
+  it('a committed node_modules (a symlink to anywhere, say) is refused: npm ci would empty it', async () => {
+    const root = await source();
+    const elsewhere = await mkdtemp(join(tmpdir(), 'elsewhere-'));
+    await symlink(elsewhere, join(root, 'app', 'node_modules'));
+    await expect(refuseCommittedLinks(root, join(root, 'app'), join(root, 'app', 'node_modules'), 'c'.repeat(40))).rejects.toThrow(
+      /app\/node_modules is committed/,
+    );
+  });
+
+  it('a symlinked folder on the way is refused', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'committed-'));
+    await symlink(await mkdtemp(join(tmpdir(), 'elsewhere-')), join(root, 'app'));
+    await expect(refuseCommittedLinks(root, join(root, 'app'), join(root, 'app', 'node_modules'), 'c'.repeat(40))).rejects.toThrow(/app is a symlink/);
   });
 });

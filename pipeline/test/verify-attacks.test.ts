@@ -216,7 +216,7 @@ describe('a chart that chooses its image by Kubernetes version', () => {
     const r = await runCli(['verify', chart, '--key', pub]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${unsigned}`);
-    expect(r.stdout).toMatch(/on Kubernetes 1\.32\.0, 1\.33\.0/);
+    expect(r.stdout).toMatch(/on Kubernetes 1\.32\.0, 1\.32\.99, 1\.33\.0, 1\.33\.99\)/);
     expect(r.stderr).toMatch(/no signatures found/);
   });
 

@@ -136,14 +136,23 @@ async function stageOutput(stage: Stage, o: ReplayOptions): Promise<string> {
 
 /** What an engine keys a stage's layers on: its steps, its images' facts, the files it copies; none for a whole-repository copy. */
 async function stageKey(stage: Stage, source: string): Promise<string | undefined> {
-  const hash = createHash('sha256').update(JSON.stringify(stage));
+  // The replay's own version too: a change in how it builds images or runs steps is a new cache.
+  const hash = createHash('sha256').update(REPLAY_VERSION).update(JSON.stringify(stage));
   for (const step of stage.ops) {
     if (step.op === 'from') hash.update(JSON.stringify(IMAGE_FACTS[step.image]));
     if (step.op === 'files' && !step.include) return undefined;
     if (step.op === 'files') for (const f of step.include ?? []) hash.update(f).update(await readFile(join(source, f)));
+    if (step.op === 'stage') {
+      const inner = await stageKey(step.stage, source);
+      if (!inner) return undefined;
+      hash.update(inner);
+    }
   }
   return hash.digest('hex').slice(0, 32);
 }
+
+/** Bumped whenever image-root.ts or execIn change what a step produces. */
+const REPLAY_VERSION = 'replay-1';
 
 /** The repository's files (tracked and not ignored), or only the paths given, into a folder. */
 async function copySource(source: string, to: string, include?: readonly string[]): Promise<void> {

@@ -17,6 +17,11 @@ export const RELEASE_ISSUER = GITHUB_ACTIONS_ISSUER;
 /** The one event that starts a release (the workflow's only trigger): what the certificate must record. */
 export const RELEASE_TRIGGER = 'push';
 
+/** OWNER/REPO of a GitHub workflow identity (https://github.com/OWNER/REPO/.github/workflows/F@REF), if it is one. */
+export function workflowRepositoryOf(identity: string): string | undefined {
+  return /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/\.github\/workflows\/[^@/]+@refs\/.+$/.exec(identity)?.[1];
+}
+
 /** The workflow run a release's certificate records: this repository, started by a push. */
 export function releaseWorkflowRun(repository: string): { repository: string; trigger: string } {
   return { repository, trigger: RELEASE_TRIGGER };
