@@ -40,6 +40,10 @@ describe('parseDigestReference', () => {
   it('refuses a bare repository', () => {
     expect(() => parseDigestReference('ghcr.io/o/a')).toThrow(/it has no digest/);
   });
+  it('says which problem it is in a field callers act on: not by digest, or malformed', () => {
+    expect(() => parseDigestReference('ghcr.io/o/a:v1')).toThrow(expect.objectContaining({ code: 'not-by-digest' }));
+    expect(() => parseDigestReference('ghcr.io/O/A@sha256:zz')).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
 });
 
 describe('registry targets', () => {

@@ -2,6 +2,7 @@
 // stopped: every command they run (exec.ts) is killed or refused, and the first real failure (in
 // the order given, when several fail on their own) is thrown once every task has settled.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 
 /** What a task meets once a sibling failed: its command was killed, or not started. */
 export class Cancelled extends Error {
@@ -31,6 +32,9 @@ export async function concurrently<T extends readonly unknown[]>(tasks: readonly
   const siblings = new AbortController();
   const enclosing = scope.getStore();
   const signal = enclosing ? AbortSignal.any([enclosing, siblings.signal]) : siblings.signal;
+  // One listener per command running under it, removed when the command ends: many at once (verify
+  // renders a chart for a dozen Kubernetes versions) is not a leak, so no warning on stderr.
+  setMaxListeners(0, siblings.signal, signal);
   const results = await Promise.allSettled(
     tasks.map((task) =>
       scope.run(signal, async () => {

@@ -11,9 +11,17 @@ export class CommandError extends Error {
     message: string,
     readonly exitCode: number | null,
     readonly output: string,
+    /** Stopped because it outlived its timeout (a field: nobody reads it from the message). */
+    readonly timedOut = false,
   ) {
     super(message);
   }
+}
+
+/** Did this error, or one it was caused by, come from a command that timed out? */
+export function isTimeout(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof CommandError && e.timedOut) return true;
+  return false;
 }
 
 export interface RunOptions {
@@ -125,6 +133,7 @@ export function run(command: string, args: readonly string[], options: RunOption
             `${name} ${args[0] ?? ''} timed out after ${Math.round(options.timeoutMs! / 1000)}s and was stopped`,
             null,
             redact(`${stdout}${stderr}`, secrets),
+            true,
           ),
         );
       }

@@ -9,11 +9,18 @@ import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js
 import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
 import { kubernetesVersionsFor } from './kubernetes-versions.js';
 import { parse } from 'yaml';
-import { atDigest, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import {
+  atDigest,
+  formatDigestReference,
+  InvalidReferenceError,
+  parseDigestReference,
+  type DigestReference,
+  type RegistryAccess,
+} from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
-import { run } from './exec.js';
+import { isTimeout, run } from './exec.js';
 import { manifestOf } from './steps/inspect.js';
 import { cosignReason, cosignVerify } from './steps/verify.js';
 import { verifiedStatements } from './steps/verify-attestation.js';
@@ -40,9 +47,7 @@ function remaining(ctx: VerifyContext, what: string): number {
 
 /** Why a cosign check failed, in one line; a timeout names the registry that did not answer. */
 function failure(err: unknown, ref: DigestReference, doing: string): string {
-  return /timed out/.test((err as Error).message)
-    ? `${ref.registry} did not answer in time while ${doing} (${(err as Error).message.split('\n')[0]})`
-    : cosignReason(err);
+  return isTimeout(err) ? `${ref.registry} did not answer in time while ${doing} (${(err as Error).message.split('\n')[0]})` : cosignReason(err);
 }
 
 async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<ArtifactVerdict> {
@@ -170,8 +175,9 @@ function unpinned(image: string): string | undefined {
     parseDigestReference(image, 'image');
     return undefined;
   } catch (err) {
-    const why = (err as Error).message;
-    return /must be referenced by digest/.test(why) ? 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>' : why;
+    if (err instanceof InvalidReferenceError && err.code === 'not-by-digest')
+      return 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>';
+    return (err as Error).message;
   }
 }
 

@@ -14,8 +14,17 @@ export interface DigestReference extends Reference {
   digest: string;
 }
 
+/** What is wrong with a reference, for callers that act on it (never on the message's text). */
+export type ReferenceProblem = 'malformed' | 'not-by-digest';
+
 export class InvalidReferenceError extends Error {
   override name = 'InvalidReferenceError';
+  constructor(
+    message: string,
+    readonly code: ReferenceProblem = 'malformed',
+  ) {
+    super(message);
+  }
 }
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
@@ -86,6 +95,7 @@ export function parseDigestReference(input: string, what = 'artifact'): DigestRe
     throw new InvalidReferenceError(
       `${what} "${input}" must be referenced by digest: ${hint}. Use ${name}@sha256:<64 hex> ` +
         `(find it with: crane digest ${name}${ref.tag ? `:${ref.tag}` : ''})`,
+      'not-by-digest',
     );
   }
   return ref as DigestReference;
