@@ -61,12 +61,14 @@ async function ensureMmdebstrap(log: (line: string) => void): Promise<void> {
   );
   if (found) return;
   log('replay: installing mmdebstrap (apt)');
-  await run('apt-get', ['install', '-y', '--no-install-recommends', 'mmdebstrap', 'debian-archive-keyring'], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    timeoutMs: 600_000,
-  }).catch((err: unknown) => {
-    throw new ReplayError('no-mmdebstrap', 'could not install mmdebstrap with apt-get: install it (and debian-archive-keyring) and rerun', { cause: err });
-  });
+  const apt = (...args: string[]) => run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
+  const install = () => apt('install', '-y', '--no-install-recommends', 'mmdebstrap', 'debian-archive-keyring');
+  // A fresh machine's package lists may be missing or stale: refresh them once if the install fails.
+  await install()
+    .catch(() => apt('update').then(install))
+    .catch((err: unknown) => {
+      throw new ReplayError('no-mmdebstrap', 'could not install mmdebstrap with apt-get: install it (and debian-archive-keyring) and rerun', { cause: err });
+    });
 }
 
 /** The image's Go at /usr/local/go, from the Go module proxy's toolchain module; GOPATH folders as the image has them. */
