@@ -13,6 +13,7 @@ import { sha256File } from './cache.js';
 import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from './confine.js';
 import { onCleanup } from './cleanup.js';
 import { withRegistryAccess } from './credentials.js';
+import { timeLeft } from './deadline.js';
 import { run } from './exec.js';
 import { strictArgs, UsageError } from './options.js';
 import { projectRoot } from './paths.js';
@@ -92,7 +93,7 @@ async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: st
 }
 
 /** What is left of the rebuild's deadline, for one command. */
-type Left = () => { timeoutMs: number };
+type Left = () => { timeoutMs?: number };
 
 /** Check out `revision` of this repository into `dir`, with node_modules for its lockfiles. */
 async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>, left: Left): Promise<void> {
@@ -146,7 +147,7 @@ async function revisionTools(src: string, scratch: string, env: NodeJS.ProcessEn
 export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
   // One deadline for the whole rebuild: each command gets what is left of it.
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
-  const left: Left = () => ({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+  const left: Left = () => timeLeft(deadline);
   const chart = await recorded(ctx, options.policy, options.chart, 'chart');
   const image = chart.facts.image;
   if (!image) throw new Error('the chart provenance does not name the image it deploys');

@@ -11,6 +11,7 @@ import { attachmentTag, formatDigestReference, parseDigestReference, type Digest
 import type { ArtifactVerdict, ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { verificationSummary } from '../../ci/src/core/vsa.js';
 import { onCleanup } from './cleanup.js';
+import { timeLeft } from './deadline.js';
 import { run } from './exec.js';
 import { signingSetup } from './keys.js';
 import { tool } from './tools.js';
@@ -24,18 +25,13 @@ export interface AttestContext {
   deadline?: number;
 }
 
-/** What is left of the deadline for one call (at least a second, so a late call fails as timed out, not at once). */
-function left(ctx: AttestContext): { timeoutMs?: number } {
-  return ctx.deadline === undefined ? {} : { timeoutMs: Math.max(1000, ctx.deadline - Date.now()) };
-}
-
 /** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
 async function attestationManifest(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
   const tag = attachmentTag(ref, 'att');
   const { stdout } = await run(tool('crane'), craneDigestArgs(tag, ctx.access), {
     env: ctx.toolEnv,
     secrets: ctx.secrets,
-    ...left(ctx),
+    ...timeLeft(ctx.deadline),
   }).catch(() => ({ stdout: '' }));
   const digest = stdout.trim();
   return /^sha256:[0-9a-f]{64}$/.test(digest) ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
@@ -84,7 +80,7 @@ export async function attestVerdict(
       await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, file, PredicateType.vsa, ctx.access), {
         env: { ...ctx.toolEnv, ...signing.env },
         secrets: [...ctx.secrets, ...signing.secrets],
-        ...left(ctx),
+        ...timeLeft(ctx.deadline),
       }).catch((err: Error) => {
         throw new Error(`signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
       });

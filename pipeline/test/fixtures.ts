@@ -12,6 +12,7 @@ import { cosignAttestArgs, type Policy, type PredicateType, type Signer } from '
 import { parseDigestReference } from '../../ci/src/core/reference.js';
 import { run } from '../src/exec.js';
 import { freePort } from '../src/free-port.js';
+import { gitFacts } from '../src/git.js';
 import { verifiedStatements } from '../src/steps/verify-attestation.js';
 import { tool } from '../src/tools.js';
 
@@ -49,12 +50,8 @@ export interface CliRun {
  * committed, whatever uncommitted changes the work tree has (those would mark it dirty).
  */
 export async function headCommit(): Promise<{ revision: string; commitTime: number; commitCount: number }> {
-  const git = async (...args: string[]) => (await run('git', args, { cwd: projectRoot })).stdout.trim();
-  return {
-    revision: await git('rev-parse', 'HEAD'),
-    commitTime: Number(await git('show', '-s', '--format=%ct', 'HEAD')),
-    commitCount: Number(await git('rev-list', '--count', 'HEAD')),
-  };
+  const { revision, commitTime, commitCount } = await gitFacts(projectRoot);
+  return { revision, commitTime, commitCount };
 }
 
 /** The verification-summary check the README prints: only PASSED summaries pass (policy/vsa-passed.rego). */

@@ -9,6 +9,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { CLI } from '../../ci/src/toolbox-plan.js';
 import { run } from '../../pipeline/src/exec.js';
 import { freePort } from '../../pipeline/src/free-port.js';
+import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
 import { startLocalRegistry } from '../../pipeline/src/registry/local-registry.js';
 import { execIn, type Replayed } from './replay.js';
@@ -21,13 +22,8 @@ export interface ReleaseComparison {
 
 /** The commit's facts, given as arguments (the module's source has no .git), as the workflows give them. */
 async function commitFacts(): Promise<Required<Omit<GitFactArgs, 'gitTag'>>> {
-  const git = async (...args: string[]) => (await run('git', args, { cwd: projectRoot })).stdout.trim();
-  return {
-    revision: await git('rev-parse', 'HEAD'),
-    commitTime: Number(await git('show', '-s', '--format=%ct', 'HEAD')),
-    commitCount: Number(await git('rev-list', '--count', 'HEAD')),
-    sourceUrl: 'https://github.com/OWNER/REPO',
-  };
+  const { revision, commitTime, commitCount } = await gitFacts(projectRoot);
+  return { revision, commitTime, commitCount, sourceUrl: 'https://github.com/OWNER/REPO' };
 }
 
 const host = (args: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
