@@ -10,6 +10,7 @@ import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verify
 import { RUNTIME_BASE_IMAGE } from './images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
 import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
+import { PipelineError } from './core/errors.js';
 
 const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
 const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
@@ -125,14 +126,14 @@ function signingChoice(
   own: { fulcioUrl?: string; timestampUrl?: string; trustedRoot?: File } = {},
 ): SigningArgs {
   const keyless = Boolean(oidcRequestUrl || oidcRequestToken || certificateIdentity);
-  if (key && keyless) throw new Error('give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
+  if (key && keyless) throw new PipelineError('usage', 'give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
   if (key) return { kind: 'key', keyPath: KEY_PATH };
   if (!keyless)
-    throw new Error('signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)');
+    throw new PipelineError('usage', 'signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)');
   if (!oidcRequestUrl || !oidcRequestToken || !certificateIdentity || !certificateOidcIssuer) {
-    throw new Error('keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer');
+    throw new PipelineError('usage', 'keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer');
   }
-  if (own.fulcioUrl && !own.trustedRoot) throw new Error('--fulcio-url needs --trusted-root, the trust material of that Fulcio');
+  if (own.fulcioUrl && !own.trustedRoot) throw new PipelineError('usage', '--fulcio-url needs --trusted-root, the trust material of that Fulcio');
   return {
     kind: 'keyless',
     identity: certificateIdentity,
@@ -149,7 +150,7 @@ function withTrustedRoot(ctr: Container, trustedRoot?: File): Container {
 }
 
 function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'registryUsername' | 'registryPassword'> {
-  if (Boolean(username) !== Boolean(password)) throw new Error('give --username and --password together (or neither, for a registry that needs no login)');
+  if (Boolean(username) !== Boolean(password)) throw new PipelineError('usage', 'give --username and --password together (or neither, for a registry that needs no login)');
   return username && password ? { registryUsername: username, registryPassword: password } : {};
 }
 
@@ -356,7 +357,7 @@ export class ReleasePipeline {
     plainHttp = false,
   ): Promise<string> {
     const ref = parseDigestReference(chart, '--chart');
-    if (!publicKey === !certificateIdentity) throw new Error('verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
+    if (!publicKey === !certificateIdentity) throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
     let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), login(username, password));
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy = publicKey

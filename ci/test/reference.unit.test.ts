@@ -41,8 +41,8 @@ describe('parseDigestReference', () => {
     expect(() => parseDigestReference('ghcr.io/o/a')).toThrow(/it has no digest/);
   });
   it('says which problem it is in a field callers act on: not by digest, or malformed', () => {
-    expect(() => parseDigestReference('ghcr.io/o/a:v1')).toThrow(expect.objectContaining({ code: 'not-by-digest' }));
-    expect(() => parseDigestReference('ghcr.io/O/A@sha256:zz')).toThrow(expect.objectContaining({ code: 'malformed' }));
+    expect(() => parseDigestReference('ghcr.io/o/a:v1')).toThrow(expect.objectContaining({ code: 'reference', problem: 'not-by-digest' }));
+    expect(() => parseDigestReference('ghcr.io/O/A@sha256:zz')).toThrow(expect.objectContaining({ code: 'reference', problem: 'malformed' }));
   });
 });
 

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 /** The sha256 (hex) of one file's contents: what a lockfile is recorded and checked by. */
 export async function sha256File(path: string): Promise<string> {
@@ -60,7 +61,7 @@ export async function cachedDirectory(dir: string, build: (partial: string) => P
   try {
     await build(partial);
     await rename(partial, dir).catch(async (err: unknown) => {
-      if (!(await exists(dir))) throw new Error(`could not move ${partial} into the cache at ${dir}`, { cause: err });
+      if (!(await exists(dir))) throw new PipelineError('environment', `could not move ${partial} into the cache at ${dir}`, { cause: err });
     });
     return { dir, built: true };
   } finally {

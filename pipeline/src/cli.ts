@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
-import { parsePipelineArgs, PIPELINE_USAGE, UsageError, type StepInvocation } from './options.js';
+import { parsePipelineArgs, PIPELINE_USAGE, type StepInvocation } from './options.js';
+import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
 /**
  * Reruns this command in a network namespace of its own, with only a loopback interface: the local
@@ -26,7 +27,7 @@ async function inOwnNetwork(argv: readonly string[]): Promise<number> {
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   if (code === null && signal) return signal === 'SIGINT' ? 130 : 143;
   if (code === 1 && !existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) {
-    throw new Error('--sigstore local needs unshare and ip (util-linux, iproute2) to give the run its own network');
+    throw new PipelineError('environment', '--sigstore local needs unshare and ip (util-linux, iproute2) to give the run its own network');
   }
   return code ?? 1;
 }
@@ -58,8 +59,8 @@ try {
     code = 0;
   } else code = await main(invocation);
 } catch (err) {
-  if (interruptedExitCode() === undefined) process.stderr.write(`${label}: ${(err as Error).message ?? String(err)}\n`);
-  code = err instanceof UsageError ? 2 : 1;
+  if (interruptedExitCode() === undefined) process.stderr.write(`${label}: ${messageOf(err)}\n`);
+  code = hasCode(err, 'usage') ? 2 : 1;
 }
 await cleanupAll();
 process.exit(interruptedExitCode() ?? code);

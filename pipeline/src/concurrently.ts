@@ -3,16 +3,19 @@
 // the order given, when several fail on their own) is thrown once every task has settled.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
+import { hasCode, PipelineError } from '../../ci/src/core/errors.js';
 
 /** What a task meets once a sibling failed: its command was killed, or not started. */
-export class Cancelled extends Error {
+export class Cancelled extends PipelineError {
   override name = 'Cancelled';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('cancelled', message, options);
+  }
 }
 
 /** Whether `err` (or what it wraps, through `cause`) is a task stopped because a sibling failed. */
 export function isCancelled(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof Cancelled) return true;
-  return false;
+  return hasCode(err, 'cancelled');
 }
 
 const scope = new AsyncLocalStorage<AbortSignal>();

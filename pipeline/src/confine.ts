@@ -2,10 +2,13 @@
 // installs must name a package-lock.json inside the checked-out source, reached without a symlink.
 import { lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
-export class UnconfinedPathError extends Error {
+export class UnconfinedPathError extends PipelineError {
   override name = 'UnconfinedPathError';
-  readonly code = 'unconfined-path';
+  constructor(message: string) {
+    super('unconfined-path', message);
+  }
 }
 
 /** The lockfile path, when it is a plain relative path to a package-lock.json inside the source; else why not. */

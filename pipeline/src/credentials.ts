@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export interface RegistryCredentials {
   env: NodeJS.ProcessEnv;
@@ -16,7 +17,7 @@ export interface RegistryCredentials {
 /** Checks the credential variables before anything starts: both or neither. */
 export function checkCredentialEnv(env: NodeJS.ProcessEnv = process.env): void {
   if (Boolean(env.REGISTRY_USERNAME) !== Boolean(env.REGISTRY_PASSWORD)) {
-    throw new Error('set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
+    throw new PipelineError('usage', 'set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
   }
 }
 

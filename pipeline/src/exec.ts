@@ -4,25 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from './cleanup.js';
 import { Cancelled, cancellation } from './concurrently.js';
+import { CommandError } from '../../ci/src/core/errors.js';
+import { registryFaultIn } from '../../ci/src/core/tool-output.js';
 
-export class CommandError extends Error {
-  override name = 'CommandError';
-  constructor(
-    message: string,
-    readonly exitCode: number | null,
-    readonly output: string,
-    /** Stopped because it outlived its timeout (a field: nobody reads it from the message). */
-    readonly timedOut = false,
-  ) {
-    super(message);
-  }
-}
-
-/** Did this error, or one it was caused by, come from a command that timed out? */
-export function isTimeout(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof CommandError && e.timedOut) return true;
-  return false;
-}
+export { CommandError };
 
 export interface RunOptions {
   cwd?: string;
@@ -78,9 +63,9 @@ export function redact(text: string, secrets: readonly string[] = []): string {
  */
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const secrets = options.secrets ?? [];
-  const name = command.split('/').pop();
+  const name = `${command.split('/').pop() ?? command} ${args[0] ?? ''}`.trim();
   const signal = cancellation();
-  const stopped = () => new Cancelled(`${name} ${args[0] ?? ''} stopped: another step failed`, { cause: signal?.reason });
+  const stopped = () => new Cancelled(`${name} stopped: another step failed`, { cause: signal?.reason });
   if (signal?.aborted) return Promise.reject(stopped());
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -120,27 +105,26 @@ export function run(command: string, args: readonly string[], options: RunOption
       stderr += d.toString();
       if (options.echo) process.stderr.write(redact(d.toString(), secrets));
     });
-    child.on('error', (err) => reject(new CommandError(`could not start ${command}: ${err.message}`, null, '')));
-    child.on('close', (code) => {
+    child.on('error', (err) => reject(new CommandError(`could not start ${command}: ${err.message}`, name, { kind: 'not-started', reason: err.message }, '')));
+    child.on('close', (code, exitSignal) => {
       if (timer) clearTimeout(timer);
       void stop();
       signal?.removeEventListener('abort', cancel);
       if (options.ownProcessGroup && child.pid !== undefined) killGroup(child.pid); // whatever it left running
       if (cancelled) return reject(stopped());
       if (timedOut) {
+        const afterMs = options.timeoutMs!;
         return reject(
-          new CommandError(
-            `${name} ${args[0] ?? ''} timed out after ${Math.round(options.timeoutMs! / 1000)}s and was stopped`,
-            null,
-            redact(`${stdout}${stderr}`, secrets),
-            true,
-          ),
+          new CommandError(`${name} timed out after ${Math.round(afterMs / 1000)}s and was stopped`, name, { kind: 'timeout', afterMs }, redact(`${stdout}${stderr}`, secrets)),
         );
       }
       const result = { stdout: redact(stdout, secrets), stderr: redact(stderr, secrets) };
       if (code === 0) return resolve(result);
       const said = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join('\n').split('\n').slice(-12).join('\n');
-      reject(new CommandError(`${name} ${args[0] ?? ''} failed (exit ${code}): ${said}`, code, `${result.stdout}${result.stderr}`));
+      const output = `${result.stdout}${result.stderr}`;
+      const exit = code === null ? { kind: 'signal' as const, signal: exitSignal ?? 'SIGKILL' } : { kind: 'exit' as const, status: code };
+      const how = exit.kind === 'exit' ? `exit ${exit.status}` : exit.signal;
+      reject(new CommandError(`${name} failed (${how}): ${said}`, name, exit, output, registryFaultIn(output)));
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');

@@ -1,11 +1,12 @@
 // Facts about the commit being released, read from git.
 import type { GitFacts } from '../../ci/src/core/chart-package.js';
 import { run } from './exec.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export async function gitFacts(cwd: string): Promise<GitFacts & { dirty: boolean; remote?: string }> {
   const git = async (...args: string[]) => (await run('git', args, { cwd })).stdout.trim();
   const revision = await git('rev-parse', 'HEAD').catch(() => {
-    throw new Error('no git commit found: the pipeline releases a commit; run it inside a git checkout, or give --revision, --commit-time and --commit-count');
+    throw new PipelineError('environment', 'no git commit found: the pipeline releases a commit; run it inside a git checkout, or give --revision, --commit-time and --commit-count');
   });
   const commitTime = Number(await git('show', '-s', '--format=%ct', 'HEAD'));
   const commitCount = Number(await git('rev-list', '--count', 'HEAD'));

@@ -10,6 +10,7 @@ import { run } from './exec.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
 import { tool } from './tools.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export interface SigningSetup {
   signer: Signer;
@@ -38,7 +39,7 @@ export async function ensureDefaultKeyPair(dir: string): Promise<{ key: string; 
   if (!mine) {
     for (let i = 0; i < 600 && !(await ready()); i++) await sleep(50);
     if (await ready()) return { key, pub };
-    throw new Error(`another run holds ${lock} and made no key pair; remove that folder if no run is going on`);
+    throw new PipelineError('environment', `another run holds ${lock} and made no key pair; remove that folder if no run is going on`);
   }
   try {
     const aside = join(lock, 'cosign');
@@ -74,7 +75,7 @@ export function certificateIdentity(pem: string): { identity: string; issuer: st
   const identity = names.find((n) => n.type === 'url')?.value ?? names.find((n) => n.type === 'email')?.value;
   const issuer = certificateIssuer(cert);
   if (!identity || !issuer)
-    throw new Error('the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate');
+    throw new PipelineError('usage', 'the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate');
   return { identity, issuer, notAfter: cert.notAfter };
 }
 
@@ -93,12 +94,12 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
   if (opts.keyless) {
     const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
-      throw new Error(
+      throw new PipelineError('usage', 
         'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
       );
     }
     const k = opts.keyless;
-    if (k.trustedRoot && !(await exists(k.trustedRoot))) throw new Error(`--trusted-root ${k.trustedRoot}: no such file`);
+    if (k.trustedRoot && !(await exists(k.trustedRoot))) throw new PipelineError('usage', `--trusted-root ${k.trustedRoot}: no such file`);
     // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
     const own = Boolean(k.trustedRoot);
     return {
@@ -115,7 +116,7 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
   }
   if (opts.certificate || opts.certificateChain) {
     if (!opts.key || !opts.certificate || !opts.certificateChain) {
-      throw new Error('certificate signing needs all of --key, --certificate and --certificate-chain');
+      throw new PipelineError('usage', 'certificate signing needs all of --key, --certificate and --certificate-chain');
     }
     const { identity, issuer } = certificateIdentity(await readFile(opts.certificate, 'utf8'));
     return {
@@ -126,12 +127,12 @@ export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv 
     };
   }
   if (opts.key) {
-    if (!(await exists(opts.key))) throw new Error(`--key ${opts.key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
+    if (!(await exists(opts.key))) throw new PipelineError('usage', `--key ${opts.key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
     await mkdir(opts.keysDir, { recursive: true });
     const pub = join(opts.keysDir, 'signer.pub');
     await run(tool('cosign'), ['public-key', '--key', opts.key, '--outfile', pub], { env: { ...env, COSIGN_PASSWORD: password }, secrets }).catch(
       (err: Error) => {
-        throw new Error(`could not read the signing key ${opts.key} (is COSIGN_PASSWORD right?): ${err.message}`);
+        throw new PipelineError('signing', `could not read the signing key ${opts.key} (is COSIGN_PASSWORD right?): ${err.message}`);
       },
     );
     return { signer: { kind: 'key', keyPath: opts.key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: password }, secrets };

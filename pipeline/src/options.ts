@@ -1,10 +1,9 @@
 // The pipeline's command line: one command per step, parsed and checked before anything runs (pure).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../../ci/src/core/errors.js';
 import { parseDigestReference, parseRegistryTarget, type DigestReference } from '../../ci/src/core/reference.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** node:util parseArgs (callers ask for strict), with its complaint turned into a UsageError. */
 export function strictArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {

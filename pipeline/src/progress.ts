@@ -1,5 +1,6 @@
 // Step progress, one line per event so it reads the same in a terminal and in a CI log.
 import { isCancelled } from './concurrently.js';
+import { codeOf, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
 /** A step's result with a short note for the progress line ("cached", "3 blobs pushed"). */
 export class Noted<T> {
@@ -11,15 +12,10 @@ export class Noted<T> {
 
 export const noted = <T>(value: T, note: string): Noted<T> => new Noted(value, note);
 
-/** A step's failure: its message starts with the step's name; the original error is its cause. */
-export class StepError extends Error {
-  override name = 'StepError';
-  constructor(
-    readonly step: string,
-    cause: unknown,
-  ) {
-    super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
+/** A step's failure: its message starts with the step's name, its code is its cause's, the step a field. */
+function failedStep(step: string, cause: unknown): PipelineError {
+  if (cause instanceof PipelineError && cause.step !== undefined) return cause;
+  return new PipelineError(codeOf(cause) ?? 'build', `${step}: ${messageOf(cause)}`, { cause, step });
 }
 
 export class Progress {
@@ -43,7 +39,7 @@ export class Progress {
       const stopped = isCancelled(err);
       this.timings.push({ step: name, ms, result: stopped ? 'stopped' : 'failed' });
       this.write(stopped ? `■ ${name} ${seconds(ms)} (stopped: another step failed)` : `✘ ${name} ${seconds(ms)}`);
-      throw err instanceof StepError ? err : new StepError(name, err);
+      throw failedStep(name, err);
     }
   }
 

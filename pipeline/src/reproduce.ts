@@ -22,6 +22,7 @@ import { verifiedStatements } from './steps/verify-attestation.js';
 import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
 import { goCaches, toolsDirFor } from '../../scripts/locations.mjs';
 import { toolsFolder } from './tools.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--timeout SECONDS] [--plain-http] [--json]
 
@@ -87,7 +88,7 @@ interface Ctx {
 /** The one provenance statement of `ref` (verified, about this digest), read strictly. */
 async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: string) {
   const [statement] = await verifiedStatements(ctx, policy, ref, PredicateType.provenance).catch((err: Error) => {
-    throw new Error(`the ${what} has no valid SLSA provenance: ${cosignReason(err)}`, { cause: err });
+    throw new PipelineError('verification', `the ${what} has no valid SLSA provenance: ${cosignReason(err)}`, { cause: err });
   });
   return { statement: statement as Statement<ProvenancePredicate>, facts: provenanceFacts(statement!) };
 }
@@ -99,7 +100,7 @@ type Left = () => { timeoutMs?: number };
 async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>, left: Left): Promise<void> {
   await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir], left());
   await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision], left()).catch((err: Error) => {
-    throw new Error(`commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
+    throw new PipelineError('environment', `commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
   });
   const root = await realpath(dir);
   for (const lock of lockfiles) {
@@ -108,7 +109,7 @@ async function checkout(dir: string, revision: string, lockfiles: Array<{ path: 
     if (existsSync(there) && !isInside(root, await realpath(there)))
       throw new UnconfinedPathError(`the lockfile ${lock.path} at ${revision.slice(0, 12)} resolves outside the source: refused`);
     if (!existsSync(there) || (await sha256File(there)) !== lock.sha256)
-      throw new Error(`${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
+      throw new PipelineError('verification', `${lock.path} at ${revision.slice(0, 12)} is not the lockfile the provenance records`);
     const modules = join(lock.path, '..', 'node_modules');
     // npm ci empties node_modules first, following a symlink: the revision must not bring one
     // (nor a symlinked folder above it), or the install would delete and write outside the source.
@@ -150,15 +151,15 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
   const left: Left = () => timeLeft(deadline);
   const chart = await recorded(ctx, options.policy, options.chart, 'chart');
   const image = chart.facts.image;
-  if (!image) throw new Error('the chart provenance does not name the image it deploys');
+  if (!image) throw new PipelineError('verification', 'the chart provenance does not name the image it deploys');
   const imageRecord = await recorded(ctx, options.policy, image, `image ${formatDigestReference(image)}`);
   const { source, commit, version } = chart.facts.parameters;
   const other = imageRecord.facts.parameters.source;
   if (other.repository !== source.repository || other.revision !== source.revision) {
-    throw new Error(`the image was built from ${other.repository}@${other.revision}, the chart from ${source.repository}@${source.revision}`);
+    throw new PipelineError('verification', `the image was built from ${other.repository}@${other.revision}, the chart from ${source.repository}@${source.revision}`);
   }
   if (chart.facts.dirty || imageRecord.facts.dirty)
-    throw new Error(`release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
+    throw new PipelineError('verification', `release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
   const lockfiles = chart.statement.predicate.buildDefinition.resolvedDependencies
     .filter((d) => d.name === 'lockfile' && d.uri && d.digest?.sha256)
     .map((d) => ({ path: confinedLockfile(d.uri!), sha256: d.digest!.sha256! }));

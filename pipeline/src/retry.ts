@@ -1,15 +1,15 @@
-// Retries a whole tool invocation when it failed for a reason that may pass (a 5xx, a reset, a
-// timeout). crane and cosign already retry single requests; this covers what is left (helm, and
-// faults that outlast a tool's own attempts). A push is idempotent, so trying again is safe.
+// Retries a whole tool invocation when it failed for a reason that may pass (the registry was
+// unavailable: a 5xx, a reset, a timeout). crane and cosign already retry single requests; this
+// covers what is left (helm, and faults that outlast a tool's own attempts). A push is idempotent,
+// so trying again is safe.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCancelled } from './concurrently.js';
+import { CommandError, findCause, hasCode, messageOf } from '../../ci/src/core/errors.js';
 
-const TRANSIENT =
-  /\b(5\d\d|connection reset|ECONNRESET|ECONNREFUSED|EOF|broken pipe|timeout|timed out|Service Unavailable|Bad Gateway|Internal Server Error|too many requests|TOOMANYREQUESTS|UNAVAILABLE|429)\b/i;
-
+/** A tool that stopped because the registry was unavailable, or that outlived its deadline; never a cancelled one. */
 export function isTransient(err: unknown): boolean {
-  if (isCancelled(err)) return false; // stopped on purpose: another step failed
-  return TRANSIENT.test(err instanceof Error ? err.message : String(err));
+  if (hasCode(err, 'cancelled')) return false; // stopped on purpose: another step failed
+  const failed = findCause(err, CommandError);
+  return failed !== undefined && (failed.registryFault === 'unavailable' || failed.exit.kind === 'timeout');
 }
 
 export interface RetryOptions {
@@ -35,5 +35,5 @@ export async function withRetry<T>(work: () => Promise<T>, opts: RetryOptions = 
 }
 
 export function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 160);
+  return messageOf(err).split('\n')[0]!.slice(0, 160);
 }

@@ -10,6 +10,7 @@ import { seconds } from './progress.js';
 import { buildApp } from './steps/build-app.js';
 import { packageChart } from './steps/package-chart.js';
 import { testApp } from './steps/test-app.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
 
@@ -75,6 +76,6 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
       return 0;
     }
     default:
-      throw new Error(`${inv.command} is not a step command`);
+      throw new PipelineError('usage', `${inv.command} is not a step command`);
   }
 }

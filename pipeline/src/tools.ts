@@ -4,11 +4,15 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { toolsDir } from '../../scripts/locations.mjs';
 import { projectRoot } from './paths.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
 
-export class MissingToolError extends Error {
+export class MissingToolError extends PipelineError {
   override name = 'MissingToolError';
+  constructor(message: string) {
+    super('tool-missing', message);
+  }
 }
 
 let folder: { env: string | undefined; dir: string } | undefined;

@@ -16,6 +16,7 @@ import { run } from './exec.js';
 import { signingSetup } from './keys.js';
 import { tool } from './tools.js';
 import { cosignReason } from './steps/verify.js';
+import { PipelineError } from '../../ci/src/core/errors.js';
 
 export interface AttestContext {
   toolEnv: NodeJS.ProcessEnv;
@@ -82,7 +83,7 @@ export async function attestVerdict(
         secrets: [...ctx.secrets, ...signing.secrets],
         ...timeLeft(ctx.deadline),
       }).catch((err: Error) => {
-        throw new Error(`signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
+        throw new PipelineError('signing', `signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
       });
       attested.push(artifact.ref);
     }

@@ -20,11 +20,12 @@ import {
 import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
-import { isTimeout, run } from './exec.js';
+import { run } from './exec.js';
 import { manifestOf } from './steps/inspect.js';
 import { cosignReason, cosignVerify } from './steps/verify.js';
 import { verifiedStatements } from './steps/verify-attestation.js';
 import { tool } from './tools.js';
+import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
 export interface VerifyContext {
   toolEnv: NodeJS.ProcessEnv;
@@ -41,13 +42,13 @@ export interface VerifyContext {
 /** The time left for one call, or a failure naming what could not be done in time. */
 function remaining(ctx: VerifyContext, what: string): number {
   const left = (ctx.deadline ?? Infinity) - Date.now();
-  if (left <= 0) throw new Error(`out of time before ${what}; give --timeout more seconds`);
+  if (left <= 0) throw new PipelineError('timeout', `out of time before ${what}; give --timeout more seconds`);
   return Math.min(left, 120_000);
 }
 
 /** Why a cosign check failed, in one line; a timeout names the registry that did not answer. */
 function failure(err: unknown, ref: DigestReference, doing: string): string {
-  return isTimeout(err) ? `${ref.registry} did not answer in time while ${doing} (${(err as Error).message.split('\n')[0]})` : cosignReason(err);
+  return hasCode(err, 'timeout') ? `${ref.registry} did not answer in time while ${doing} (${messageOf(err).split('\n')[0]})` : cosignReason(err);
 }
 
 async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<ArtifactVerdict> {
@@ -121,7 +122,7 @@ async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values
     secrets: ctx.secrets,
     timeoutMs: remaining(ctx, 'rendering the chart'),
   }).catch((err: Error) => {
-    throw new Error(`rendering the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
+    throw new PipelineError('verification', `rendering the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
   });
   return stdout;
 }
@@ -175,7 +176,7 @@ function unpinned(image: string): string | undefined {
     parseDigestReference(image, 'image');
     return undefined;
   } catch (err) {
-    if (err instanceof InvalidReferenceError && err.code === 'not-by-digest')
+    if (err instanceof InvalidReferenceError && err.problem === 'not-by-digest')
       return 'not pinned by digest: a tag can move after signing; deploy repository@sha256:<64 hex>';
     return (err as Error).message;
   }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { concurrently, eachConcurrently } from '../src/concurrently.js';
+import { CommandError, PipelineError } from '../../ci/src/core/errors.js';
+import { registryFaultIn } from '../../ci/src/core/tool-output.js';
+import { Cancelled, concurrently, eachConcurrently } from '../src/concurrently.js';
 import { redact } from '../src/exec.js';
 import { sourceUrl } from '../src/git.js';
 import { parseLdd } from '../src/oci/host-base.js';
@@ -83,21 +85,30 @@ describe('errors and retries', () => {
   it('scrubs secrets', () => {
     expect(redact('login with Pa55word-123 ok', ['Pa55word-123'])).toBe('login with *** ok');
   });
-  it('knows which failures may pass', () => {
-    expect(isTransient(new Error('PUT …: unexpected status code 503 Service Unavailable'))).toBe(true);
-    expect(isTransient(new Error('read: connection reset by peer'))).toBe(true);
-    expect(isTransient(new Error('UNAUTHORIZED: authentication required'))).toBe(false);
+  // A tool that failed as crane does: exit 1, the registry's answer in its output.
+  const craneFailed = (output: string) => new CommandError(`crane push failed (exit 1): ${output}`, 'crane push', { kind: 'exit', status: 1 }, output, registryFaultIn(output));
+  it('knows which failures may pass, from the fields of the failure', () => {
+    expect(isTransient(craneFailed('PUT …: unexpected status code 503 Service Unavailable'))).toBe(true);
+    expect(isTransient(craneFailed('read: connection reset by peer'))).toBe(true);
+    expect(isTransient(craneFailed('UNAUTHORIZED: authentication required'))).toBe(false);
+    expect(isTransient(new CommandError('helm push timed out', 'helm push', { kind: 'timeout', afterMs: 5 }, ''))).toBe(true);
+    // Only a tool's failure is retried; a message that merely mentions 503 is not.
+    expect(isTransient(new Error('503 Service Unavailable'))).toBe(false);
+    expect(isTransient(new PipelineError('signing', 'signing failed', { cause: craneFailed('EOF') }))).toBe(true);
+    expect(isTransient(new Cancelled('stopped', { cause: craneFailed('EOF') }))).toBe(false);
   });
   it('retries a transient failure, not a permanent one', async () => {
     let calls = 0;
-    await expect(withRetry(async () => (++calls < 3 ? Promise.reject(new Error('503')) : 'ok'), { firstDelayMs: 1 })).resolves.toBe('ok');
+    await expect(withRetry(async () => (++calls < 3 ? Promise.reject(craneFailed('503')) : 'ok'), { firstDelayMs: 1 })).resolves.toBe('ok');
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withRetry(async () => (++calls, Promise.reject(new Error('DENIED'))), { firstDelayMs: 1 })).rejects.toThrow('DENIED');
+    await expect(withRetry(async () => (++calls, Promise.reject(craneFailed('DENIED'))), { firstDelayMs: 1 })).rejects.toThrow('DENIED');
     expect(calls).toBe(1);
   });
   it('names the fix for a credentials error', () => {
-    expect(explainRegistryError('GET …: UNAUTHORIZED', 'r.example')).toContain('set REGISTRY_USERNAME and REGISTRY_PASSWORD');
+    expect(explainRegistryError(craneFailed('GET …: UNAUTHORIZED'), 'r.example')).toContain('set REGISTRY_USERNAME and REGISTRY_PASSWORD');
+    expect(explainRegistryError(craneFailed('GET …: 403 DENIED'), 'r.example')).toContain("check the account's permissions");
+    expect(explainRegistryError(new Error('UNAUTHORIZED'), 'r.example')).toBe('UNAUTHORIZED');
   });
 });
 

@@ -4,6 +4,7 @@
 // last write of a release, after signing and verification. Pure.
 import { rfc3339 } from './chart-package.js';
 import { MediaType, type Descriptor, type ImageManifest } from './oci.js';
+import { PipelineError } from './errors.js';
 
 /** The Chart.yaml fields Helm writes into the OCI config, in Helm's own order (its Metadata struct). */
 const METADATA_FIELDS = [
@@ -45,7 +46,7 @@ export function chartConfig(metadata: ChartMetadata): Record<string, unknown> {
     const value = metadata[field];
     if (value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)) config[field] = value;
   }
-  if (!config.name || !config.version) throw new Error('Chart.yaml needs a name and a version');
+  if (!config.name || !config.version) throw new PipelineError('build', 'Chart.yaml needs a name and a version');
   return config;
 }
 

@@ -3,6 +3,7 @@
 import { parseDocument } from 'yaml';
 import { isDigest, InvalidReferenceError } from './reference.js';
 import { isReleaseTag } from './trust-rule.js';
+import { PipelineError } from './errors.js';
 
 export interface ChartStamp {
   version: string;
@@ -18,7 +19,7 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[
  * sources) and the git revision as an annotation (helm copies annotations into the OCI manifest).
  */
 export function stampChartYaml(text: string, stamp: Pick<ChartStamp, 'version' | 'appVersion'> & { source?: string; revision?: string }): string {
-  if (!SEMVER.test(stamp.version)) throw new Error(`chart version "${stamp.version}" is not SemVer 2`);
+  if (!SEMVER.test(stamp.version)) throw new PipelineError('build', `chart version "${stamp.version}" is not SemVer 2`);
   const doc = parseDocument(text);
   doc.set('version', stamp.version);
   doc.set('appVersion', stamp.appVersion);

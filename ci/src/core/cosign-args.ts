@@ -1,6 +1,7 @@
 // cosign argument lists. Signatures are written in the legacy ".sig" format so that the stock
 // `cosign verify` of both majors (v2 and v3) accepts them with the same command. Pure.
 import { formatDigestReference, isLoopbackRegistry, type DigestReference, type RegistryAccess } from './reference.js';
+import { PipelineError } from './errors.js';
 
 export type { RegistryAccess };
 
@@ -140,7 +141,7 @@ export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicate
 function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): string[] {
   if (policy.kind === 'key') return ['--key', policy.publicKeyPath, '--insecure-ignore-tlog'];
   if (!policy.identity === !policy.identityRegexp) {
-    throw new Error('give exactly one of --certificate-identity and --certificate-identity-regexp');
+    throw new PipelineError('usage', 'give exactly one of --certificate-identity and --certificate-identity-regexp');
   }
   const trust =
     major === 'v3' && policy.trustedRootPath
@@ -223,6 +224,6 @@ export function shellQuote(arg: string): string {
 
 /** The GitHub Actions workflow identity of a release: what --certificate-identity must equal. */
 export function githubWorkflowIdentity(repository: string, workflowPath: string, ref: string): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new Error(`"${repository}" is not OWNER/REPO`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new PipelineError('usage', `"${repository}" is not OWNER/REPO`);
   return `https://github.com/${repository}/${workflowPath}@${ref}`;
 }

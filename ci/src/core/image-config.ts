@@ -12,6 +12,7 @@ import {
   type ImageManifest,
   type Platform,
 } from './oci.js';
+import { PipelineError } from './errors.js';
 
 export const APP_DIR = '/app';
 export const APP_UID = 65532;
@@ -150,7 +151,7 @@ export function selectPlatforms(index: ImageIndex, wanted: readonly string[] = W
   const chosen = index.manifests.filter((m) => m.platform && wanted.includes(platformString(m.platform as Platform)));
   if (chosen.length === 0) {
     const offered = index.manifests.map((m) => (m.platform ? platformString(m.platform) : 'unknown')).join(', ');
-    throw new Error(`the base image offers none of ${wanted.join(', ')} (it has: ${offered || 'nothing'})`);
+    throw new PipelineError('build', `the base image offers none of ${wanted.join(', ')} (it has: ${offered || 'nothing'})`);
   }
   return chosen;
 }

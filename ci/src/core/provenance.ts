@@ -3,6 +3,7 @@
 // with which resolved inputs (base image, lockfiles, tool versions), by which builder. Also what a
 // verifier reads back out of it: the source, and the inputs `npm run reproduce` rebuilds from. Pure.
 import { formatDigestReference, parseDigestReference, type DigestReference } from './reference.js';
+import { PipelineError } from './errors.js';
 
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 /** What this pipeline's external parameters mean: one build type, versioned with its shape. */
@@ -53,7 +54,7 @@ export function parseToolsLock(text: string): PinnedTool[] {
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => {
       const [name, module, version, scope] = l.split(/\s+/);
-      if (!name || !module || !version) throw new Error(`tools.lock: "${l}" is not "name module version scope"`);
+      if (!name || !module || !version) throw new PipelineError('build', `tools.lock: "${l}" is not "name module version scope"`);
       return { name, module, version, scope: scope ?? 'all' };
     });
 }
@@ -124,17 +125,17 @@ export function provenanceFacts(statement: Statement): {
   builderId: string;
   dirty: boolean;
 } {
-  if (statement.predicateType !== SLSA_PROVENANCE_V1) throw new Error(`not SLSA provenance v1 but ${statement.predicateType}`);
+  if (statement.predicateType !== SLSA_PROVENANCE_V1) throw new PipelineError('verification', `not SLSA provenance v1 but ${statement.predicateType}`);
   const p = statement.predicate as Partial<ProvenancePredicate>;
   const def = p.buildDefinition;
-  if (def?.buildType !== BUILD_TYPE) throw new Error(`build type ${String(def?.buildType)} is not this pipeline's (${BUILD_TYPE})`);
+  if (def?.buildType !== BUILD_TYPE) throw new PipelineError('verification', `build type ${String(def?.buildType)} is not this pipeline's (${BUILD_TYPE})`);
   const ext = def.externalParameters;
   if (!ext?.source?.repository || !/^[0-9a-f]{40}$/.test(ext.source.revision ?? '') || typeof ext.commit?.time !== 'number' || !ext.version) {
-    throw new Error('the provenance does not record the source repository, revision, commit and version');
+    throw new PipelineError('verification', 'the provenance does not record the source repository, revision, commit and version');
   }
   const dep = (name: string) => def.resolvedDependencies?.find((d) => d.name === name)?.uri;
   const base = dep('base-image');
-  if (!base) throw new Error('the provenance does not record the base image');
+  if (!base) throw new PipelineError('verification', 'the provenance does not record the base image');
   const image = dep('image');
   return {
     parameters: ext,

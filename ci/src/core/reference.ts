@@ -1,6 +1,7 @@
 // OCI references: parsing, and the rule this project lives by: artifacts are named by digest.
 // Pure: no I/O, no dependencies, shared by the Dagger module and the host pipeline.
 
+import { PipelineError } from './errors.js';
 export interface Reference {
   /** Registry host, with port when given: "ghcr.io", "127.0.0.1:5000". */
   registry: string;
@@ -17,13 +18,13 @@ export interface DigestReference extends Reference {
 /** What is wrong with a reference, for callers that act on it (never on the message's text). */
 export type ReferenceProblem = 'malformed' | 'not-by-digest';
 
-export class InvalidReferenceError extends Error {
+export class InvalidReferenceError extends PipelineError {
   override name = 'InvalidReferenceError';
   constructor(
     message: string,
-    readonly code: ReferenceProblem = 'malformed',
+    readonly problem: ReferenceProblem = 'malformed',
   ) {
-    super(message);
+    super('reference', message);
   }
 }
 

@@ -3,6 +3,7 @@
 // same compiled CLI on the host, against a real registry. Secrets never appear here: they travel as
 // environment variables and mounted files. Pure.
 import { formatDigestReference, type DigestReference } from './reference.js';
+import { PipelineError } from './errors.js';
 
 /** The commit's facts, where the source carries no .git (a shallow CI checkout). */
 export interface GitFactArgs {
@@ -15,7 +16,7 @@ export interface GitFactArgs {
 
 export function gitArgs(g: GitFactArgs): string[] {
   const given = [g.revision, g.commitTime, g.commitCount].filter((x) => x !== undefined && x !== '').length;
-  if (given !== 0 && given !== 3) throw new Error('give --revision, --commit-time and --commit-count together (or none: they are read from .git)');
+  if (given !== 0 && given !== 3) throw new PipelineError('usage', 'give --revision, --commit-time and --commit-count together (or none: they are read from .git)');
   return [
     ...(given === 3 ? ['--revision', g.revision!, '--commit-time', String(g.commitTime), '--commit-count', String(g.commitCount)] : []),
     ...(g.gitTag ? ['--git-tag', g.gitTag] : []),
@@ -76,7 +77,7 @@ export function publishArgs(o: RegistryArgs & { baseImage?: string; skipTests?: 
 }
 
 export function signArgs(o: { refs: readonly DigestReference[]; signing: SigningArgs; plainHttp?: boolean }): string[] {
-  if (o.signing.kind === 'generated') throw new Error('sign needs a key or keyless signing');
+  if (o.signing.kind === 'generated') throw new PipelineError('usage', 'sign needs a key or keyless signing');
   return ['sign', ...signingArgs(o.signing), ...(o.plainHttp ? ['--plain-http'] : []), ...o.refs.map(formatDigestReference), '--json'];
 }
 

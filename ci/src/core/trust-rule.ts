@@ -2,6 +2,7 @@
 // main branch or on a release tag vX.Y.Z (the triggers of .github/workflows/release.yaml), with
 // GitHub Actions' OIDC issuer. The admission policies, the chart's NOTES.txt, the README's commands
 // and the tests are all derived from or checked against this. Pure.
+import { PipelineError } from './errors.js';
 import { GITHUB_ACTIONS_ISSUER, githubWorkflowIdentity } from './cosign-args.js';
 
 export const RELEASE_WORKFLOW = '.github/workflows/release.yaml';
@@ -40,9 +41,11 @@ function looksLikeVersion(tag: string): boolean {
 }
 
 /** A release the trust rule would reject: its tag, or its signing identity. */
-export class UntrustedReleaseError extends Error {
+export class UntrustedReleaseError extends PipelineError {
   override name = 'UntrustedReleaseError';
-  readonly code = 'untrusted-release';
+  constructor(message: string) {
+    super('untrusted-release', message);
+  }
 }
 
 const RULE = `the trust rule (ci/src/core/trust-rule.ts) accepts releases from ${RELEASE_BRANCH} and from tags vX.Y.Z only`;

@@ -10,6 +10,7 @@ import { cachedDirectory } from '../cache.js';
 import { run } from '../exec.js';
 import { OciLayout } from './layout.js';
 import { writeLayer, type LayerEntry } from './tar-layer.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -40,7 +41,7 @@ async function fingerprint(nodePath: string): Promise<string> {
 export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
   const arch = GOARCH[process.arch];
   if (process.platform !== 'linux' || !arch) {
-    throw new Error(`the host base image needs Linux on x64 or arm64 (this is ${process.platform}/${process.arch}); pass --base-image <ref@sha256:…>`);
+    throw new PipelineError('environment', `the host base image needs Linux on x64 or arm64 (this is ${process.platform}/${process.arch}); pass --base-image <ref@sha256:…>`);
   }
   const node = await realpath(process.execPath);
   const { dir } = await cachedDirectory(join(cacheDir, `host-base-${await fingerprint(node)}`), (partial) => build(partial, node, arch));

@@ -8,6 +8,7 @@ import { registryConfig } from '../../../ci/src/core/registry-config.js';
 import { stopProcess } from '../exec.js';
 import { tool } from '../tools.js';
 import { registryAnswers } from './probe.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface LocalRegistry {
   /** "127.0.0.1:5000" */
@@ -30,7 +31,7 @@ export function defaultRegistryPort(env: NodeJS.ProcessEnv = process.env): numbe
   if (raw === undefined || raw === '') return 5000;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`invalid PIPELINE_REGISTRY_PORT="${raw}": must be a port number from 1 to 65535`);
+    throw new PipelineError('usage', `invalid PIPELINE_REGISTRY_PORT="${raw}": must be a port number from 1 to 65535`);
   }
   return port;
 }
@@ -58,7 +59,7 @@ export async function startLocalRegistry(opts: LocalRegistryOptions): Promise<Lo
     return { address, stop: async () => undefined };
   }
   if (await answers(address)) {
-    throw new Error(`something else already answers on ${address}; stop it or set PIPELINE_REGISTRY_PORT to a free port`);
+    throw new PipelineError('environment', `something else already answers on ${address}; stop it or set PIPELINE_REGISTRY_PORT to a free port`);
   }
 
   const configPath = join(opts.storageDir, 'config.yml');
@@ -82,7 +83,7 @@ export async function startLocalRegistry(opts: LocalRegistryOptions): Promise<Lo
       .slice(-2)
       .join(' ')
       .trim();
-    throw new Error(`the local registry did not start on ${address}${why ? `: ${why}` : ''}; set PIPELINE_REGISTRY_PORT to a free port`);
+    throw new PipelineError('environment', `the local registry did not start on ${address}${why ? `: ${why}` : ''}; set PIPELINE_REGISTRY_PORT to a free port`);
   }
   await writeFile(pidFile, String(child.pid));
   return {

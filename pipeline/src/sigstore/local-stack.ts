@@ -16,6 +16,7 @@ import { freePort } from '../free-port.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
 import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface LocalSigstore {
   issuer: string;
@@ -50,7 +51,7 @@ async function ready(name: string, s: Service, url: string): Promise<string> {
     if (body !== undefined) return body;
     await sleep(100);
   }
-  throw new Error(`the local ${name} did not start: ${s.log().split('\n').filter(Boolean).slice(-2).join(' ')}`);
+  throw new PipelineError('environment', `the local ${name} did not start: ${s.log().split('\n').filter(Boolean).slice(-2).join(' ')}`);
 }
 
 /** True in a network namespace with nothing but loopback: what these services may run in. */
@@ -66,7 +67,7 @@ export async function startLocalSigstore(
   // The timestamp authority serves its metrics on every interface, port 2112 (not configurable), and
   // cosign reaches for Sigstore's public TUF repository when it signs: both stay inside a namespace.
   if (!networkIsolated())
-    throw new Error('the local Sigstore services run only in a network namespace of their own (npm run pipeline -- --sigstore local makes one)');
+    throw new PipelineError('environment', 'the local Sigstore services run only in a network namespace of their own (npm run pipeline -- --sigstore local makes one)');
   await mkdir(dir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {

@@ -14,6 +14,7 @@ import { noted, type Noted } from '../progress.js';
 import { appLayers } from './app-layers.js';
 import { APP_BUILD_INPUTS } from './build-app.js';
 import type { BaseImage } from './base-image.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface BuiltImage {
   layout: OciLayout;
@@ -51,7 +52,7 @@ export async function assembleImage(ctx: StepContext, base: BaseImage, dist: str
 /** The image an OCI layout written by `assemble` holds. */
 export async function readBuiltImage(layout: OciLayout): Promise<BuiltImage> {
   const top = (await layout.readIndex()).manifests[0];
-  if (!top) throw new Error(`${layout.dir} holds no image`);
+  if (!top) throw new PipelineError('build', `${layout.dir} holds no image`);
   const { manifests } = await layout.readJson<ImageIndex>(top.digest);
   return { layout, index: top, manifests, platforms: manifests.map((m) => platformString(m.platform!)) };
 }

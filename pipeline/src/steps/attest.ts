@@ -14,6 +14,7 @@ import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignReason } from './verify.js';
 import { verifiedStatements } from './verify-attestation.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface Attestation {
   ref: DigestReference;
@@ -56,7 +57,7 @@ export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, a
     const file = await predicateFile(ctx, a);
     const attest = () => run(tool('cosign'), cosignAttestArgs(a.ref, signing.signer, file, a.type, ctx.access), { env, secrets });
     await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
-      throw new Error(`attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
+      throw new PipelineError('signing', `attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
   };
   // cosign adds an attestation by rewriting the artifact's one `.att` manifest (read, append, push):

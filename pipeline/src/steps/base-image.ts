@@ -14,6 +14,7 @@ import { noted, type Noted } from '../progress.js';
 import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
 import { pushLayout } from './push-layout.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface BaseImage {
   ref: DigestReference;
@@ -36,10 +37,10 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
   const wanted = formatDigestReference(ref);
   const { dir, built } = await cachedDirectory(join(ctx.out.cache, `base-${digestCacheKey(ref.digest)}`), async (partial) => {
     await run(tool('crane'), cranePullArgs(ref, partial), { env: ctx.toolEnv, secrets: ctx.secrets }).catch((err: Error) => {
-      throw new Error(`could not pull the base image ${wanted}: ${explainRegistryError(err.message, ref.registry)}`, { cause: err });
+      throw new PipelineError('registry', `could not pull the base image ${wanted}: ${explainRegistryError(err, ref.registry)}`, { cause: err });
     });
     const top = (await new OciLayout(partial).readIndex()).manifests[0];
-    if (top?.digest !== ref.digest) throw new Error(`crane pulled ${top?.digest ?? 'nothing'} for ${wanted}`);
+    if (top?.digest !== ref.digest) throw new PipelineError('registry', `crane pulled ${top?.digest ?? 'nothing'} for ${wanted}`);
   });
   const layout = new OciLayout(dir);
   const top = (await layout.readIndex()).manifests[0]!;

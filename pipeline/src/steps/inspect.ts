@@ -7,6 +7,7 @@ import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface AnyManifest {
   mediaType?: string;
@@ -23,7 +24,7 @@ export async function manifestOf(
     secrets: ctx.secrets,
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
   }).catch((err: Error) => {
-    throw new Error(`could not read ${formatDigestReference(ref)}: ${explainRegistryError(err.message, ref.registry)}`, { cause: err });
+    throw new PipelineError('registry', `could not read ${formatDigestReference(ref)}: ${explainRegistryError(err, ref.registry)}`, { cause: err });
   });
   return JSON.parse(stdout) as AnyManifest;
 }

@@ -14,6 +14,7 @@ import { run } from '../exec.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export const CHART_NAME = 'koa-service';
 
@@ -57,7 +58,7 @@ export async function packageChart(ctx: StepContext, image: DigestReference, com
   await setTimes(staged, commitTime);
 
   await run(tool('helm'), helmLintArgs(staged), { env: ctx.toolEnv }).catch((err: Error) => {
-    throw new Error(`the chart does not lint; fix chart/ and rerun: ${err.message}`, { cause: err });
+    throw new PipelineError('build', `the chart does not lint; fix chart/ and rerun: ${err.message}`, { cause: err });
   });
   const out = join(work, 'package');
   await run(tool('helm'), helmPackageArgs(staged, out), { env: ctx.toolEnv });

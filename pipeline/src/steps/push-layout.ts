@@ -9,11 +9,12 @@ import type { OciLayout } from '../oci/layout.js';
 import { firstLine, withRetry } from '../retry.js';
 import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 /** Parses crane's "host/repo@sha256:…" output line. */
 export function digestFromCraneOutput(output: string): string {
   const m = output.trim().match(/@(sha256:[a-f0-9]{64})\s*$/);
-  if (!m) throw new Error(`crane printed no digest: ${output.trim()}`);
+  if (!m) throw new PipelineError('registry', `crane printed no digest: ${output.trim()}`);
   return m[1]!;
 }
 
@@ -21,13 +22,13 @@ export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: Diges
   const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
   const { stdout } = await withRetry(push, { onRetry: (n, err) => ctx.progress.info(`${what}: push attempt ${n} failed (${firstLine(err)}); retrying`) }).catch(
     (err: Error) => {
-      throw new Error(
-        `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err.message, ref.registry)}`,
+      throw new PipelineError('registry', 
+        `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err, ref.registry)}`,
         { cause: err },
       );
     },
   );
   const digest = digestFromCraneOutput(stdout);
-  if (digest !== ref.digest) throw new Error(`the registry stored ${what} as ${digest}, but what was built is ${ref.digest}`);
+  if (digest !== ref.digest) throw new PipelineError('registry', `the registry stored ${what} as ${digest}, but what was built is ${ref.digest}`);
   return ref;
 }

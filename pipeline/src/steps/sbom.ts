@@ -20,6 +20,7 @@ import { noted, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
 import type { BuiltImage } from './assemble-image.js';
 import type { BaseImage } from './base-image.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export interface Sbom {
   path: string;
@@ -72,7 +73,7 @@ export function syftConvertArgs(syftJson: string, output: string): string[] {
 
 async function syft(args: string[], what: string, env: Record<string, string> = {}): Promise<void> {
   await run(tool('syft'), args, { env: { ...process.env, ...SYFT_ENV, ...env } }).catch((err: Error) => {
-    throw new Error(`syft could not ${what}: ${err.message.split('\n')[0]}`, { cause: err });
+    throw new PipelineError('build', `syft could not ${what}: ${err.message.split('\n')[0]}`, { cause: err });
   });
 }
 

@@ -11,6 +11,7 @@ import { noted, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignReason, cosignVerify } from './verify.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };
@@ -24,7 +25,7 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
     if (already) return false;
     const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), { env, secrets });
     await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
-      throw new Error(`signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
+      throw new PipelineError('signing', `signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
     return true;
   });

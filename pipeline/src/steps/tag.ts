@@ -7,12 +7,13 @@ import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { withRetry } from '../retry.js';
 import { tool } from '../tools.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export async function tagRelease(ctx: StepContext, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const tag = versionTag(ctx.release.version);
   for (const ref of refs) {
     await withRetry(() => run(tool('crane'), craneTagArgs(ref, tag, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets })).catch((err: Error) => {
-      throw new Error(`tagging ${formatDigestReference(ref)} as ${tag} failed (it is signed and verified; rerun to tag it): ${err.message}`, { cause: err });
+      throw new PipelineError('registry', `tagging ${formatDigestReference(ref)} as ${tag} failed (it is signed and verified; rerun to tag it): ${err.message}`, { cause: err });
     });
   }
   return noted(undefined, tag);

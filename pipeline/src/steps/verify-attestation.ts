@@ -10,6 +10,7 @@ import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { tool, type ToolName } from '../tools.js';
 import { cosignReason } from './verify.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 interface Envelope {
   payloadType?: string;
@@ -42,7 +43,7 @@ export async function verifiedStatements(
   const statements = statementsIn(stdout);
   const about = statements.filter((s) => coversDigest(s, ref.digest));
   if (about.length === 0) {
-    throw new Error(statements.length ? `the ${type} attestations found are about other digests, not ${ref.digest}` : `cosign verified no ${type} attestation`);
+    throw new PipelineError('verification', statements.length ? `the ${type} attestations found are about other digests, not ${ref.digest}` : `cosign verified no ${type} attestation`);
   }
   return about;
 }
@@ -57,7 +58,7 @@ export async function verifyAttached(
   await eachConcurrently(attached, (a) => {
     const policyFile = a.type === PredicateType.provenance ? provenancePolicy : undefined;
     return verifiedStatements(ctx, policy, a.ref, a.type, policyFile ? { policyFile } : {}).catch((err: Error) => {
-      throw new Error(`the ${a.type} attestation of ${formatDigestReference(a.ref)} does not verify: ${cosignReason(err)}`, { cause: err });
+      throw new PipelineError('verification', `the ${a.type} attestation of ${formatDigestReference(a.ref)} does not verify: ${cosignReason(err)}`, { cause: err });
     });
   });
   return noted(undefined, `${attached.length} attestations verified`);

@@ -6,6 +6,7 @@ import type { StepContext } from '../context.js';
 import { CommandError, run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
 import { tool, type ToolName } from '../tools.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
 
 interface SimpleSigning {
   critical?: { image?: { 'docker-manifest-digest'?: string } };
@@ -40,7 +41,7 @@ export async function cosignVerify(
       .pop() ?? '[]',
   ) as SimpleSigning[];
   const matching = payloads.filter((p) => p.critical?.image?.['docker-manifest-digest'] === digest);
-  if (matching.length === 0) throw new Error(`cosign verified no signature for ${digest}`);
+  if (matching.length === 0) throw new PipelineError('verification', `cosign verified no signature for ${digest}`);
   const subject = matching.find((p) => p.optional?.Subject)?.optional;
   const signer =
     policy.kind === 'key'
@@ -63,7 +64,7 @@ export function cosignReason(err: unknown): string {
 export async function verifyArtifacts(ctx: StepContext, policy: Policy, refs: readonly DigestReference[]): Promise<Noted<void>> {
   await eachConcurrently(refs, (ref) =>
     cosignVerify(ctx, policy, ref).catch((err: Error) => {
-      throw new Error(`verification of ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
+      throw new PipelineError('verification', `verification of ${formatDigestReference(ref)} failed: ${err.message}`, { cause: err });
     }),
   );
   return noted(undefined, `${refs.length} verified`);
