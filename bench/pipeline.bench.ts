@@ -17,6 +17,7 @@ import { run } from '../pipeline/src/exec.js';
 import { tool } from '../pipeline/src/tools.js';
 import { startFaultProxy } from '../pipeline/test/fault-proxy.js';
 import { freePort } from '../pipeline/test/fixtures.js';
+import { DEFAULT_OPTIONS } from '../pipeline/src/options.js';
 
 const work = await mkdtemp(join(tmpdir(), 'bench-pipeline-'));
 const registry = await startLocalRegistry({ storageDir: join(work, 'registry'), port: await freePort() });
@@ -32,7 +33,7 @@ for (const file of execFileSync('git', ['ls-files'], { cwd: projectRoot, encodin
 for (const dir of ['node_modules', 'app/node_modules']) await symlink(join(projectRoot, dir), join(src, dir));
 const facts = await gitFacts(projectRoot);
 const git = { revision: facts.revision, commitTime: facts.commitTime, commitCount: facts.commitCount };
-const options = { registry: `${proxy.address}/bench`, baseImage: 'host', skipTests: false, json: false, help: false, git };
+const options = { ...DEFAULT_OPTIONS, registry: `${proxy.address}/bench`, baseImage: 'host', commit: git };
 
 async function timed(label: string): Promise<{ ms: number; bytes: number; summary: ReleaseSummary }> {
   proxy.resetStats();

@@ -14,6 +14,7 @@ import { Progress } from '../pipeline/src/progress.js';
 import { startLocalRegistry } from '../pipeline/src/registry/local-registry.js';
 import { tool } from '../pipeline/src/tools.js';
 import { freePort } from '../pipeline/test/fixtures.js';
+import { DEFAULT_OPTIONS } from '../pipeline/src/options.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const work = await mkdtemp(join(tmpdir(), 'bench-verify-'));
@@ -21,7 +22,7 @@ const registry = await startLocalRegistry({ storageDir: join(work, 'registry'), 
 try {
   const out = { ...outPaths(join(work, 'out')), cache: join(work, 'cache') };
   const { summary } = await runPipeline(
-    { registry: `${registry.address}/bench`, baseImage: 'host', skipTests: true, json: false, help: false },
+    { ...DEFAULT_OPTIONS, registry: `${registry.address}/bench`, baseImage: 'host', skipTests: true },
     { out, progress: new Progress(() => undefined) },
   );
   const pub = join(out.keys, 'cosign.pub');

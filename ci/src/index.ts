@@ -6,7 +6,9 @@ import { argument, dag, func, object, type Container, type Directory, type File,
 import { provenanceRego } from './core/attestation-policy.js';
 import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
-import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs, type GitFactArgs, type SigningArgs } from './core/step-args.js';
+import type { CommitFacts } from './core/chart-package.js';
+import type { SigningMode } from './core/signing-mode.js';
+import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
 import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
@@ -106,14 +108,12 @@ export class Published {
   }
 }
 
-function git(revision?: string, commitTime?: number, commitCount?: number, gitTag?: string, sourceUrl?: string): GitFactArgs {
-  return {
-    ...(revision ? { revision } : {}),
-    ...(commitTime ? { commitTime } : {}),
-    ...(commitCount ? { commitCount } : {}),
-    ...(gitTag ? { gitTag } : {}),
-    ...(sourceUrl ? { sourceUrl } : {}),
-  };
+/** The commit's facts, all three or none (then the CLI reads them from .git). */
+function commit(revision?: string, commitTime?: number, commitCount?: number, tag?: string): CommitFacts | undefined {
+  const given = [revision, commitTime, commitCount].filter((x) => x !== undefined && x !== '').length;
+  if (given === 0) return undefined;
+  if (given !== 3) throw new PipelineError('usage', 'give --revision, --commit-time and --commit-count together (or none: they are read from .git)');
+  return { revision: revision!, commitTime: commitTime!, commitCount: commitCount!, tag: tag || undefined };
 }
 
 /** Checks every input before the first side effect, and says what to pass instead. */
@@ -124,24 +124,26 @@ function signingChoice(
   oidcRequestUrl?: string,
   oidcRequestToken?: Secret,
   own: { fulcioUrl?: string; timestampUrl?: string; trustedRoot?: File } = {},
-): SigningArgs {
+): SigningMode {
   const keyless = Boolean(oidcRequestUrl || oidcRequestToken || certificateIdentity);
-  if (key && keyless) throw new PipelineError('usage', 'give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
+  if (key && keyless)
+    throw new PipelineError('usage', 'give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
   if (key) return { kind: 'key', keyPath: KEY_PATH };
   if (!keyless)
-    throw new PipelineError('usage', 'signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)');
+    throw new PipelineError(
+      'usage',
+      'signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)',
+    );
   if (!oidcRequestUrl || !oidcRequestToken || !certificateIdentity || !certificateOidcIssuer) {
-    throw new PipelineError('usage', 'keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer');
+    throw new PipelineError(
+      'usage',
+      'keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer',
+    );
   }
-  if (own.fulcioUrl && !own.trustedRoot) throw new PipelineError('usage', '--fulcio-url needs --trusted-root, the trust material of that Fulcio');
-  return {
-    kind: 'keyless',
-    identity: certificateIdentity,
-    issuer: certificateOidcIssuer,
-    ...(own.fulcioUrl ? { fulcioUrl: own.fulcioUrl } : {}),
-    ...(own.timestampUrl ? { timestampUrl: own.timestampUrl } : {}),
-    ...(own.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH } : {}),
-  };
+  if ((own.fulcioUrl || own.timestampUrl) && !own.trustedRoot)
+    throw new PipelineError('usage', '--fulcio-url and --timestamp-url need --trusted-root, the trust material of that Sigstore');
+  const sigstore = own.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: own.fulcioUrl, timestampUrl: own.timestampUrl } : undefined;
+  return { kind: 'keyless', identity: certificateIdentity, issuer: certificateOidcIssuer, sigstore };
 }
 
 /** The toolbox with the trusted root of a Sigstore of one's own, where the CLI is told to find it. */
@@ -149,9 +151,10 @@ function withTrustedRoot(ctr: Container, trustedRoot?: File): Container {
   return trustedRoot ? ctr.withFile(TRUSTED_ROOT_PATH, trustedRoot) : ctr;
 }
 
-function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'registryUsername' | 'registryPassword'> {
-  if (Boolean(username) !== Boolean(password)) throw new PipelineError('usage', 'give --username and --password together (or neither, for a registry that needs no login)');
-  return username && password ? { registryUsername: username, registryPassword: password } : {};
+function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'login'> {
+  if (Boolean(username) !== Boolean(password))
+    throw new PipelineError('usage', 'give --username and --password together (or neither, for a registry that needs no login)');
+  return { login: username && password ? { username, password } : undefined };
 }
 
 /** The secrets a signing step gets: the registry login, and the key or the keyless OIDC request. */
@@ -165,9 +168,9 @@ function signingSecrets(
 ): ToolboxSecrets {
   return {
     ...login(username, password),
-    ...(key ? { key } : {}),
-    ...(keyPassword ? { keyPassword } : {}),
-    ...(oidcRequestUrl && oidcRequestToken ? { oidcRequestUrl, oidcRequestToken } : {}),
+    key,
+    keyPassword,
+    oidcRequest: oidcRequestUrl && oidcRequestToken ? { url: oidcRequestUrl, token: oidcRequestToken } : undefined,
   };
 }
 
@@ -213,7 +216,7 @@ export class ReleasePipeline {
     const base = baseImageOrDefault(baseImage);
     const built = step(
       toolbox(this.source, FUNCTION_TOOLS.build),
-      imageArgs({ baseImage: base, output: `${OUT}/image`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
+      imageArgs({ baseImage: base, output: `${OUT}/image`, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl }),
     ).withExec(['tar', '-C', `${OUT}/image`, '-cf', `${OUT}/image.tar`, '.']);
     return dag.container().import_(built.file(`${OUT}/image.tar`));
   }
@@ -249,7 +252,7 @@ export class ReleasePipeline {
     const ref = parseDigestReference(image, '--image');
     return step(
       toolbox(this.source, FUNCTION_TOOLS.chartPackage),
-      chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) }),
+      chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl }),
     ).file(`${OUT}/chart.tgz`);
   }
 
@@ -284,7 +287,7 @@ export class ReleasePipeline {
   ): Promise<Published> {
     parseRegistryTarget(registry);
     const base = baseImageOrDefault(baseImage);
-    const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
+    const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl });
     const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source, FUNCTION_TOOLS.publish), login(username, password))), args).stdout()) as {
       image: string;
       chart: string;
@@ -357,12 +360,13 @@ export class ReleasePipeline {
     plainHttp = false,
   ): Promise<string> {
     const ref = parseDigestReference(chart, '--chart');
-    if (!publicKey === !certificateIdentity) throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
+    if (!publicKey === !certificateIdentity)
+      throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
     let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), login(username, password));
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy = publicKey
       ? { kind: 'key' as const, publicKeyPath: PUBLIC_KEY_PATH }
-      : { kind: 'identity' as const, identity: certificateIdentity!, issuer: certificateOidcIssuer };
+      : { kind: 'identity' as const, identity: { exact: certificateIdentity! }, issuer: certificateOidcIssuer };
     return step(box, verifyArgs({ chart: ref, policy, plainHttp })).stdout();
   }
 
@@ -417,7 +421,15 @@ export class ReleasePipeline {
     const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
     const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
     const base = baseImageOrDefault(baseImage);
-    const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, git: git(revision, commitTime, commitCount, gitTag, sourceUrl) });
+    const args = releaseArgs({
+      registry,
+      plainHttp,
+      signing,
+      baseImage: base,
+      skipTests,
+      commit: commit(revision, commitTime, commitCount, gitTag),
+      sourceUrl,
+    });
     return Release.fromSummary(
       await step(forThisCall(withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.release), secrets), trustedRoot)), args).stdout(),
     );
@@ -444,7 +456,13 @@ export class ReleasePipeline {
       const target = { registry: 'registry:5000/e2e', plainHttp: true };
       const released = step(
         forThisCall(toolbox(this.source, FUNCTION_TOOLS.endToEnd)).withServiceBinding('registry', registry),
-        releaseArgs({ ...target, signing: { kind: 'generated' }, baseImage: RUNTIME_BASE_IMAGE, git: git(revision, commitTime, commitCount, gitTag) }),
+        releaseArgs({
+          ...target,
+          signing: { kind: 'embedded-key' },
+          baseImage: RUNTIME_BASE_IMAGE,
+          skipTests: false,
+          commit: commit(revision, commitTime, commitCount, gitTag),
+        }),
       );
       const release = Release.fromSummary(await released.stdout());
       await released

@@ -58,31 +58,28 @@ export function toolbox(source: Directory, tools: readonly RuntimeTool[]): Conta
 
 /** Credentials and keys, each a Dagger Secret: environment variables or files, never arguments. */
 export interface ToolboxSecrets {
-  registryUsername?: string;
-  registryPassword?: Secret;
+  /** The registry login, both or neither. */
+  login?: { username: string; password: Secret };
   /** A cosign private key, mounted as a file; its password in COSIGN_PASSWORD. */
   key?: Secret;
   keyPassword?: Secret;
   /** Keyless signing in GitHub Actions: cosign asks this URL for the OIDC token, with this bearer token. */
-  oidcRequestUrl?: string;
-  oidcRequestToken?: Secret;
+  oidcRequest?: { url: string; token: Secret };
 }
 
 export const KEY_PATH = `${SECRETS}/cosign.key`;
 
 export function withSecrets(ctr: Container, s: ToolboxSecrets): Container {
   let c = ctr;
-  if (s.registryUsername && s.registryPassword) {
-    c = c.withEnvVariable('REGISTRY_USERNAME', s.registryUsername).withSecretVariable('REGISTRY_PASSWORD', s.registryPassword);
-  }
+  if (s.login) c = c.withEnvVariable('REGISTRY_USERNAME', s.login.username).withSecretVariable('REGISTRY_PASSWORD', s.login.password);
   if (s.key) c = c.withMountedSecret(KEY_PATH, s.key, { owner: '0:0', mode: 0o400 });
   if (s.keyPassword) c = c.withSecretVariable('COSIGN_PASSWORD', s.keyPassword);
-  if (s.oidcRequestUrl && s.oidcRequestToken) {
+  if (s.oidcRequest) {
     // Exactly what a GitHub Actions step sees, so cosign takes its GitHub provider path.
     c = c
       .withEnvVariable('GITHUB_ACTIONS', 'true')
-      .withEnvVariable('ACTIONS_ID_TOKEN_REQUEST_URL', s.oidcRequestUrl)
-      .withSecretVariable('ACTIONS_ID_TOKEN_REQUEST_TOKEN', s.oidcRequestToken);
+      .withEnvVariable('ACTIONS_ID_TOKEN_REQUEST_URL', s.oidcRequest.url)
+      .withSecretVariable('ACTIONS_ID_TOKEN_REQUEST_TOKEN', s.oidcRequest.token);
   }
   return c;
 }

@@ -38,12 +38,12 @@ describe('chart stamping', () => {
 describe('release versions', () => {
   const git = { revision: 'f'.repeat(40), commitTime: 0, commitCount: 42 };
   it('uses an exact release tag, vX.Y.Z only (the trust rule), never a pre-release tag', () => {
-    expect(releaseVersion('0.1.0', { ...git, exactTag: 'v2.3.4' })).toBe('2.3.4');
-    expect(releaseVersion('0.1.0', { ...git, exactTag: 'v2.3.4-rc.1' })).toBe('0.1.0-dev.42.gffffffffffff');
+    expect(releaseVersion('0.1.0', { ...git, tag: 'v2.3.4' })).toBe('2.3.4');
+    expect(releaseVersion('0.1.0', { ...git, tag: 'v2.3.4-rc.1' })).toBe('0.1.0-dev.42.gffffffffffff');
   });
   it('otherwise makes a unique, ordered pre-release', () => {
     expect(releaseVersion('0.1.0', git)).toBe('0.1.0-dev.42.gffffffffffff');
-    expect(releaseVersion('0.1.0', { ...git, exactTag: 'nightly' })).toBe('0.1.0-dev.42.gffffffffffff');
+    expect(releaseVersion('0.1.0', { ...git, tag: 'nightly' })).toBe('0.1.0-dev.42.gffffffffffff');
   });
   it('formats commit times as RFC 3339', () => {
     expect(rfc3339(1_700_000_000)).toBe('2023-11-14T22:13:20Z');

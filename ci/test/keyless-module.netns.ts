@@ -101,7 +101,7 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
         tool('cosign'),
         cosignVerifyArgs(parseDigestReference(ref), {
           kind: 'identity',
-          identity: identity(),
+          identity: { exact: identity() },
           issuer: stack.issuer,
           trustedRootPath: stack.trustedRoot,
           offline: true,
@@ -271,7 +271,7 @@ describe('timestamps: what keeps a signature verifiable after its certificate ex
 
       const policy = (extra: Partial<Policy & { kind: 'identity' }> = {}): Policy => ({
         kind: 'identity',
-        identity,
+        identity: { exact: identity },
         issuer: stack.issuer,
         certificateChainPath: m.chain,
         offline: true,

@@ -15,7 +15,7 @@ import { ReleasePipeline, type Release } from '../src/index.js';
 import { run } from '../../pipeline/src/exec.js';
 import { gitFacts } from '../../pipeline/src/git.js';
 import { projectRoot } from '../../pipeline/src/paths.js';
-import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
+import { statementsIn } from '../../pipeline/src/clients/cosign.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '../../pipeline/test/fixtures.js';
 import { callModule, type FakeEngine } from './fake-engine.js';

@@ -35,7 +35,7 @@ describe('the printed summary', () => {
       ...input,
       policy: {
         kind: 'identity',
-        identity: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main',
+        identity: { exact: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main' },
         issuer: 'http://127.0.0.1:1',
         trustedRootPath: 'trusted_root.json',
         certificateChainPath: 'chain.pem',

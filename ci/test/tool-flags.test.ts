@@ -102,16 +102,19 @@ describe.concurrent('cosign sign and attest accept every signer kind', () => {
 describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept every policy', () => {
   const policies = (): Array<[string, Policy]> => [
     ['key', { kind: 'key', publicKeyPath: files.pub }],
-    ['identity', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER }],
-    ['identity and workflow run', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, workflow: { repository: 'acme/r', trigger: 'push' } }],
-    ['identity regexp', { kind: 'identity', identityRegexp: '^https://github\\.com/acme/', issuer: GITHUB_ACTIONS_ISSUER }],
-    ['private CA chain', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: files.chain, offline: true }],
-    ['private CA roots', { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, caRootsPath: files.chain, offline: true }],
+    ['identity', { kind: 'identity', identity: { exact: IDENTITY }, issuer: GITHUB_ACTIONS_ISSUER }],
+    [
+      'identity and workflow run',
+      { kind: 'identity', identity: { exact: IDENTITY }, issuer: GITHUB_ACTIONS_ISSUER, workflow: { repository: 'acme/r', trigger: 'push' } },
+    ],
+    ['identity regexp', { kind: 'identity', identity: { regexp: '^https://github\\.com/acme/' }, issuer: GITHUB_ACTIONS_ISSUER }],
+    ['private CA chain', { kind: 'identity', identity: { exact: IDENTITY }, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: files.chain, offline: true }],
+    ['private CA roots', { kind: 'identity', identity: { exact: IDENTITY }, issuer: GITHUB_ACTIONS_ISSUER, caRootsPath: files.chain, offline: true }],
     [
       'trusted root and timestamp chain',
       {
         kind: 'identity',
-        identity: IDENTITY,
+        identity: { exact: IDENTITY },
         issuer: GITHUB_ACTIONS_ISSUER,
         trustedRootPath: files.chain,
         certificateChainPath: files.chain,

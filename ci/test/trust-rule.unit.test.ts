@@ -75,7 +75,7 @@ describe('the trust rule and the release workflow agree', () => {
     expect(new RegExp(releaseIdentityRegexp('OWNER/REPO')).test(identity)).toBe(triggers);
     // And the release signs under the identity the rule names for its version (NOTES.txt prints it).
     if (triggers)
-      expect(releaseIdentity('OWNER/REPO', releaseVersion('0.1.0', { revision: 'f'.repeat(40), commitTime: 0, commitCount: 1, exactTag: tag }))).toBe(identity);
+      expect(releaseIdentity('OWNER/REPO', releaseVersion('0.1.0', { revision: 'f'.repeat(40), commitTime: 0, commitCount: 1, tag: tag }))).toBe(identity);
   });
 
   it('the old glob would have started releases the rule rejects', () => {

@@ -8,17 +8,17 @@ import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { LOCAL_BUILDER, parseToolsLock, provenancePredicate, type ProvenanceInput } from '../../ci/src/core/provenance.js';
 import { sha256File } from './cache.js';
 import type { StepContext } from './context.js';
-import type { Published } from './pipeline.js';
+import type { Published } from './artifacts.js';
 import type { Session } from './session.js';
-import type { Attestation } from './steps/attest.js';
-import type { Sbom } from './steps/sbom.js';
+import type { Attestation } from './artifacts.js';
+import type { Sbom } from './artifacts.js';
 
 /** The lockfiles a build resolves packages from, by repository path. */
 export const LOCKFILES = ['package-lock.json', 'app/package-lock.json'] as const;
 
 /** Who built it: the signing workflow's identity when keyless (what a hosted builder is), else the runner. */
 export function builderId(policy: Policy): string {
-  return policy.kind === 'identity' && policy.identity ? policy.identity : LOCAL_BUILDER;
+  return policy.kind === 'identity' && 'exact' in policy.identity ? policy.identity.exact : LOCAL_BUILDER;
 }
 
 /** Where this run happens: the Dagger toolbox sets PIPELINE_RUNNER=dagger. */
@@ -31,18 +31,18 @@ export async function releaseAttestations(
   policy: Policy,
   startedOn: string,
 ): Promise<{ attestations: Attestation[]; policyFile: string }> {
-  const { ctx, git } = s;
+  const { ctx, commit } = s;
   const lockfiles: Record<string, string> = {};
   for (const path of LOCKFILES) lockfiles[path] = await sha256File(join(ctx.root, path));
   const common: Omit<ProvenanceInput, 'image'> = {
     parameters: {
       source: { repository: ctx.release.source, revision: ctx.release.revision },
-      commit: { time: git.commitTime, count: git.commitCount, ...(git.exactTag ? { tag: git.exactTag } : {}) },
+      commit: { time: commit.commitTime, count: commit.commitCount, tag: commit.tag },
       version: ctx.release.version,
     },
     builderId: builderId(policy),
     runner: runnerName(),
-    dirty: git.dirty,
+    dirty: commit.dirty,
     platforms: p.image.platforms,
     base: p.base.ref,
     lockfiles,

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
-import { parsePipelineArgs, PIPELINE_USAGE, type StepInvocation } from './options.js';
+import { parseInvocation, type Invocation } from './options.js';
 import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
 /**
@@ -32,13 +32,16 @@ async function inOwnNetwork(argv: readonly string[]): Promise<number> {
   return code ?? 1;
 }
 
-async function main(inv: StepInvocation): Promise<number> {
+async function main(inv: Invocation): Promise<number> {
   // Each command's modules load when it runs: verify starts without what a build needs.
   switch (inv.command) {
+    case 'help':
+      process.stdout.write(inv.text);
+      return 0;
     case 'verify':
-      return (await import('./verify-cli.js')).verifyCommand(inv.rest);
+      return (await import('./verify-cli.js')).verifyCommand(inv.options);
     case 'reproduce':
-      return (await import('./reproduce.js')).reproduceCommand(inv.rest);
+      return (await import('./reproduce.js')).reproduceCommand(inv.options);
     case 'registry':
       return (await import('./registry-cli.js')).serveRegistry();
     default:
@@ -46,17 +49,17 @@ async function main(inv: StepInvocation): Promise<number> {
   }
 }
 
+/** Whether the run signs through the local Sigstore, which needs a network of its own. */
+const startsLocalSigstore = (inv: Invocation): boolean => 'options' in inv && 'signing' in inv.options && inv.options.signing.kind === 'local-sigstore';
+
 // Errors are named after the command people typed: `npm run verify` reports as verify.
 const label = process.argv[2] === 'verify' || process.argv[2] === 'reproduce' ? process.argv[2] : 'pipeline';
 exitCleanlyOnSignals(label);
 let code: number;
 try {
-  const invocation = parsePipelineArgs(process.argv.slice(2));
-  if (invocation.options.sigstore === 'local' && process.env.PIPELINE_NETNS !== '1') {
+  const invocation = parseInvocation(process.argv.slice(2));
+  if (startsLocalSigstore(invocation) && process.env.PIPELINE_NETNS !== '1') {
     code = await inOwnNetwork(process.argv.slice(1));
-  } else if (invocation.options.help) {
-    process.stdout.write(`${PIPELINE_USAGE}\n`);
-    code = 0;
   } else code = await main(invocation);
 } catch (err) {
   if (interruptedExitCode() === undefined) process.stderr.write(`${label}: ${messageOf(err)}\n`);

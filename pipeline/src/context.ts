@@ -5,19 +5,25 @@ import type { StepCache } from './cache.js';
 import type { OutPaths } from './paths.js';
 import type { Progress } from './progress.js';
 
-export interface StepContext {
+/** What running a registry tool takes: its environment, the secrets to scrub, how the registry is reached, a limit. */
+export interface ToolAccess {
+  /** Environment for crane, helm and cosign (DOCKER_CONFIG when credentials were given). */
+  toolEnv: NodeJS.ProcessEnv;
+  /** Every secret value in play, scrubbed from all output. */
+  secrets: string[];
+  /** How the registry is reached (plain HTTP or not). */
+  access: RegistryAccess;
+  /** Stop each tool after this long. */
+  timeoutMs?: number;
+}
+
+export interface StepContext extends ToolAccess {
   root: string;
   out: OutPaths;
   cache: StepCache;
   progress: Progress;
   release: ReleaseIdentity;
   target: RegistryTarget;
-  /** How the registry is reached (plain HTTP or not). */
-  access: RegistryAccess;
-  /** Environment for crane, helm and cosign (DOCKER_CONFIG when credentials were given). */
-  toolEnv: NodeJS.ProcessEnv;
   /** helm --registry-config, when credentials were given. */
   helmRegistryConfig?: string;
-  /** Every secret value in play, scrubbed from all output. */
-  secrets: string[];
 }

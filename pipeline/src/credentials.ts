@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { PipelineError } from '../../ci/src/core/errors.js';
+import type { ToolAccess } from './context.js';
 
 export interface RegistryCredentials {
   env: NodeJS.ProcessEnv;
@@ -39,14 +40,8 @@ export async function registryCredentials(registry: string, env: NodeJS.ProcessE
 }
 
 /** What a command that reads a registry hands its tools: the credentials and how to reach it. */
-export interface RegistryAccessContext {
-  toolEnv: NodeJS.ProcessEnv;
-  secrets: string[];
-  access: { plainHttp: boolean };
-}
-
 /** Runs `work` with the registry's credentials, removed when it ends, however it ends (a signal included). */
-export async function withRegistryAccess<T>(registry: string, plainHttp: boolean, work: (ctx: RegistryAccessContext) => Promise<T>): Promise<T> {
+export async function withRegistryAccess<T>(registry: string, plainHttp: boolean, work: (ctx: ToolAccess) => Promise<T>): Promise<T> {
   const credentials = await registryCredentials(registry);
   const dispose = onCleanup(() => credentials.dispose());
   try {

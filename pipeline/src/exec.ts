@@ -115,7 +115,12 @@ export function run(command: string, args: readonly string[], options: RunOption
       if (timedOut) {
         const afterMs = options.timeoutMs!;
         return reject(
-          new CommandError(`${name} timed out after ${Math.round(afterMs / 1000)}s and was stopped`, name, { kind: 'timeout', afterMs }, redact(`${stdout}${stderr}`, secrets)),
+          new CommandError(
+            `${name} timed out after ${Math.round(afterMs / 1000)}s and was stopped`,
+            name,
+            { kind: 'timeout', afterMs },
+            redact(`${stdout}${stderr}`, secrets),
+          ),
         );
       }
       const result = { stdout: redact(stdout, secrets), stderr: redact(stderr, secrets) };

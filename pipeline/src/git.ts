@@ -1,19 +1,25 @@
 // Facts about the commit being released, read from git.
-import type { GitFacts } from '../../ci/src/core/chart-package.js';
+import type { CommitFacts } from '../../ci/src/core/chart-package.js';
 import { run } from './exec.js';
 import { PipelineError } from '../../ci/src/core/errors.js';
 
-export async function gitFacts(cwd: string): Promise<GitFacts & { dirty: boolean; remote?: string }> {
+/** A commit as read from a checkout: its facts, whether the work tree had changes, and its origin. */
+export type LocalCommit = CommitFacts & { dirty: boolean; remote?: string };
+
+export async function gitFacts(cwd: string): Promise<LocalCommit> {
   const git = async (...args: string[]) => (await run('git', args, { cwd })).stdout.trim();
   const revision = await git('rev-parse', 'HEAD').catch(() => {
-    throw new PipelineError('environment', 'no git commit found: the pipeline releases a commit; run it inside a git checkout, or give --revision, --commit-time and --commit-count');
+    throw new PipelineError(
+      'environment',
+      'no git commit found: the pipeline releases a commit; run it inside a git checkout, or give --revision, --commit-time and --commit-count',
+    );
   });
   const commitTime = Number(await git('show', '-s', '--format=%ct', 'HEAD'));
   const commitCount = Number(await git('rev-list', '--count', 'HEAD'));
-  const exactTag = await git('describe', '--tags', '--exact-match', 'HEAD').catch(() => '');
+  const tag = await git('describe', '--tags', '--exact-match', 'HEAD').catch(() => '');
   const dirty = (await git('status', '--porcelain', '--untracked-files=no')) !== '';
   const remote = await git('config', '--get', 'remote.origin.url').catch(() => '');
-  return { revision, commitTime, commitCount, dirty, ...(exactTag ? { exactTag } : {}), ...(remote ? { remote } : {}) };
+  return { revision, commitTime, commitCount, dirty, tag: tag || undefined, remote: remote || undefined };
 }
 
 /** An https URL for the source repository (from the origin remote), or a placeholder. */

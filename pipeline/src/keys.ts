@@ -10,7 +10,8 @@ import { run } from './exec.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
 import { tool } from './tools.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { messageOf, PipelineError } from '../../ci/src/core/errors.js';
+import type { SigningMode } from '../../ci/src/core/signing-mode.js';
 
 export interface SigningSetup {
   signer: Signer;
@@ -75,70 +76,71 @@ export function certificateIdentity(pem: string): { identity: string; issuer: st
   const identity = names.find((n) => n.type === 'url')?.value ?? names.find((n) => n.type === 'email')?.value;
   const issuer = certificateIssuer(cert);
   if (!identity || !issuer)
-    throw new PipelineError('usage', 'the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate');
+    throw new PipelineError(
+      'usage',
+      'the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate',
+    );
   return { identity, issuer, notAfter: cert.notAfter };
 }
 
-export interface SigningOptions {
-  keysDir: string;
-  key?: string;
-  certificate?: string;
-  certificateChain?: string;
-  /** Keyless: cosign gets its OIDC token itself (GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_*). */
-  keyless?: { identity: string; issuer: string; fulcioUrl?: string; timestampUrl?: string; trustedRoot?: string };
-}
+/** The signing modes a run sets up from what it is given (the local Sigstore is started by the run: see localKeylessSetup). */
+export type GivenSigning = Exclude<SigningMode, { kind: 'local-sigstore' }>;
 
-export async function signingSetup(opts: SigningOptions, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
+/** What cosign signs with and what it verifies against, for a mode; every file and password checked first. */
+export async function signingSetup(mode: GivenSigning, keysDir: string, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
   const password = env.COSIGN_PASSWORD ?? '';
   const secrets = password ? [password] : [];
-  if (opts.keyless) {
-    const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
-      throw new PipelineError('usage', 
-        'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+  switch (mode.kind) {
+    case 'keyless': {
+      const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
+        throw new PipelineError(
+          'usage',
+          'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+        );
+      }
+      const own = mode.sigstore;
+      if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('usage', `--trusted-root ${own.trustedRootPath}: no such file`);
+      // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
+      return {
+        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, timestampUrl: own?.timestampUrl, noTlog: own !== undefined },
+        policy: {
+          kind: 'identity',
+          identity: { exact: mode.identity },
+          issuer: mode.issuer,
+          trustedRootPath: own?.trustedRootPath,
+          offline: own !== undefined,
+        },
+        env: {},
+        secrets: [token],
+      };
+    }
+    case 'certificate': {
+      const { identity, issuer } = certificateIdentity(await readFile(mode.certificatePath, 'utf8'));
+      return {
+        signer: { kind: 'certificate', keyPath: mode.keyPath, certificatePath: mode.certificatePath, chainPath: mode.chainPath },
+        policy: { kind: 'identity', identity: { exact: identity }, issuer, certificateChainPath: mode.chainPath, offline: true },
+        env: { COSIGN_PASSWORD: password },
+        secrets,
+      };
+    }
+    case 'key': {
+      const key = mode.keyPath;
+      if (!(await exists(key))) throw new PipelineError('usage', `--key ${key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
+      await mkdir(keysDir, { recursive: true });
+      const pub = join(keysDir, 'signer.pub');
+      await run(tool('cosign'), ['public-key', '--key', key, '--outfile', pub], { env: { ...env, COSIGN_PASSWORD: password }, secrets }).catch(
+        (err: unknown) => {
+          throw new PipelineError('signing', `could not read the signing key ${key} (is COSIGN_PASSWORD right?): ${messageOf(err)}`, { cause: err });
+        },
       );
+      return { signer: { kind: 'key', keyPath: key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: password }, secrets };
     }
-    const k = opts.keyless;
-    if (k.trustedRoot && !(await exists(k.trustedRoot))) throw new PipelineError('usage', `--trusted-root ${k.trustedRoot}: no such file`);
-    // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
-    const own = Boolean(k.trustedRoot);
-    return {
-      signer: {
-        kind: 'keyless',
-        ...(k.fulcioUrl ? { fulcioUrl: k.fulcioUrl } : {}),
-        ...(k.timestampUrl ? { timestampUrl: k.timestampUrl } : {}),
-        ...(own ? { noTlog: true } : {}),
-      },
-      policy: { kind: 'identity', identity: k.identity, issuer: k.issuer, ...(own ? { trustedRootPath: k.trustedRoot!, offline: true } : {}) },
-      env: {},
-      secrets: [token],
-    };
-  }
-  if (opts.certificate || opts.certificateChain) {
-    if (!opts.key || !opts.certificate || !opts.certificateChain) {
-      throw new PipelineError('usage', 'certificate signing needs all of --key, --certificate and --certificate-chain');
+    case 'embedded-key': {
+      const { key, pub } = await ensureDefaultKeyPair(keysDir);
+      return { signer: { kind: 'key', keyPath: key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: '' }, secrets };
     }
-    const { identity, issuer } = certificateIdentity(await readFile(opts.certificate, 'utf8'));
-    return {
-      signer: { kind: 'certificate', keyPath: opts.key, certificatePath: opts.certificate, chainPath: opts.certificateChain },
-      policy: { kind: 'identity', identity, issuer, certificateChainPath: opts.certificateChain, offline: true },
-      env: { COSIGN_PASSWORD: password },
-      secrets,
-    };
   }
-  if (opts.key) {
-    if (!(await exists(opts.key))) throw new PipelineError('usage', `--key ${opts.key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
-    await mkdir(opts.keysDir, { recursive: true });
-    const pub = join(opts.keysDir, 'signer.pub');
-    await run(tool('cosign'), ['public-key', '--key', opts.key, '--outfile', pub], { env: { ...env, COSIGN_PASSWORD: password }, secrets }).catch(
-      (err: Error) => {
-        throw new PipelineError('signing', `could not read the signing key ${opts.key} (is COSIGN_PASSWORD right?): ${err.message}`);
-      },
-    );
-    return { signer: { kind: 'key', keyPath: opts.key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: password }, secrets };
-  }
-  const { key, pub } = await ensureDefaultKeyPair(opts.keysDir);
-  return { signer: { kind: 'key', keyPath: key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: '' }, secrets };
 }
 
 /** Keyless signing through the local Sigstore services, verified as `identity` against their trust material. */
@@ -147,7 +149,7 @@ export function localKeylessSetup(stack: LocalSigstore, identity: string, workfl
     signer: { kind: 'keyless', fulcioUrl: stack.fulcioUrl, timestampUrl: stack.timestampUrl, noTlog: true },
     policy: {
       kind: 'identity',
-      identity,
+      identity: { exact: identity },
       issuer: stack.issuer,
       workflow,
       trustedRootPath: stack.trustedRoot,

@@ -1,281 +1,159 @@
-// The pipeline's command line: one command per step, parsed and checked before anything runs (pure).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// What a command line means: the words ./command-line.ts parsed, turned into one typed invocation
+// per command, every combination checked here, once. Nothing downstream checks them again.
+import type { CommitFacts } from '../../ci/src/core/chart-package.js';
+import { COMMANDS, type CommandName } from '../../ci/src/core/command-line.js';
 import { UsageError } from '../../ci/src/core/errors.js';
-import { parseDigestReference, parseRegistryTarget, type DigestReference } from '../../ci/src/core/reference.js';
+import { parseRegistryTarget, type DigestReference } from '../../ci/src/core/reference.js';
+import type { SigningMode } from '../../ci/src/core/signing-mode.js';
+import { digestArgument, flagText, parseCommandLine, type FlagValues } from './command-line.js';
+import { reproduceOptions, verifyOptions, type ReproduceOptions, type VerifyOptions } from './verify-options.js';
 
-export { UsageError };
+export { UsageError, COMMANDS, type CommandName };
 
-/** node:util parseArgs (callers ask for strict), with its complaint turned into a UsageError. */
-export function strictArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; see --help`, { cause: err });
-  }
-}
-
-export const COMMANDS = ['release', 'build', 'test', 'image', 'chart-package', 'publish', 'sign', 'verify', 'reproduce', 'registry'] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** Facts about the commit, given explicitly where there is no .git (a container, a CI checkout). */
-export interface GitOverride {
-  revision: string;
-  commitTime: number;
-  commitCount: number;
-  tag?: string;
-}
-
+/** What the step commands run with. */
 export interface PipelineOptions {
   /** host[:port]/namespace; absent: the embedded local registry. */
   registry?: string;
-  key?: string;
-  certificate?: string;
-  certificateChain?: string;
-  /** Keyless signing (GitHub Actions' OIDC token, or the local Sigstore stack), verified as this identity. */
-  keyless?: {
-    identity: string;
-    issuer: string;
-    /** A Sigstore of one's own (default: the public one): its Fulcio, timestamp authority and trusted root. */
-    fulcioUrl?: string;
-    timestampUrl?: string;
-    trustedRoot?: string;
-  };
-  /** Keyless signing through Sigstore services started locally for the run (an Actions-shaped OIDC issuer, Fulcio, a timestamp authority). */
-  sigstore?: 'local';
+  /** Reach the registry over plain HTTP (loopback registries always are). */
+  plainHttp: boolean;
+  signing: SigningMode;
   /** ref@sha256:… or "host"; absent: host for the embedded registry, the pinned default otherwise. */
   baseImage?: string;
-  git?: GitOverride;
+  /** The commit's facts, given where there is no .git to read them from (a container, a CI checkout). */
+  commit?: CommitFacts;
   sourceUrl?: string;
-  /** Reach the registry over plain HTTP (loopback registries always are). */
-  plainHttp?: boolean;
   skipTests: boolean;
   json: boolean;
-  help: boolean;
 }
 
-export interface StepInvocation {
-  command: Command;
-  options: PipelineOptions;
-  /** `image`: a folder for a copy of the OCI layout; `chart-package`: a path for the .tgz. */
-  output?: string;
-  /** `chart-package`: the image the chart deploys. */
-  image?: DigestReference;
-  /** `sign`: what to sign. */
-  refs: DigestReference[];
-  /** `verify`: its own arguments, parsed by verify-options.ts. */
-  rest: string[];
-}
+/** The options of a run that names none: the embedded registry and key, tests on. */
+export const DEFAULT_OPTIONS: PipelineOptions = { plainHttp: false, signing: { kind: 'embedded-key' }, skipTests: false, json: false };
 
-export const PIPELINE_USAGE = `usage: npm run pipeline -- [COMMAND] [options]
+export type Invocation =
+  | { command: 'help'; text: string }
+  | { command: 'release' | 'build' | 'test' | 'publish'; options: PipelineOptions }
+  /** `output`: a folder for a copy of the OCI layout. */
+  | { command: 'image'; options: PipelineOptions; output?: string }
+  /** `image`: what the chart deploys; `output`: a path for the .tgz. */
+  | { command: 'chart-package'; options: PipelineOptions; image: DigestReference; output?: string }
+  | { command: 'sign'; options: PipelineOptions; refs: DigestReference[] }
+  | { command: 'verify'; options: VerifyOptions }
+  | { command: 'reproduce'; options: ReproduceOptions }
+  | { command: 'registry' };
 
-Builds, tests, packages, publishes, signs and verifies the service image and its chart. The same
-commands run on this host and, compiled, inside the Dagger module's toolbox container.
+const text = flagText;
 
-commands:
-  release (default)   all of it: build → test → image → chart → publish → sign → verify → tag
-  build               compile the service
-  test                run the service's tests
-  image               build the image as an OCI layout (--output DIR to keep a copy)
-  chart-package       package the chart for --image REPO@sha256:… (--output FILE.tgz to keep it)
-  publish             build and push the image and the chart by digest, untagged
-  sign REF@sha256:…   sign artifacts by digest (an image index: its platform manifests too)
-  verify CHART@sha256:… --key PUB | --certificate-identity …   verify a release from its chart
-  registry            serve the embedded registry's storage again
-
-With no --registry: a local registry on 127.0.0.1:5000 (.out/registry) and a key pair in .out/keys.
-
-  --registry host[:port]/namespace   publish there (credentials: REGISTRY_USERNAME and
-                                     REGISTRY_PASSWORD in the environment, or your docker config)
-  --key PATH                         cosign private key (its password in COSIGN_PASSWORD)
-  --certificate PATH                 signing certificate (keyless-style, private CA) with
-  --certificate-chain PATH           its chain; needs --key too
-  --sigstore local                   sign keylessly as GitHub Actions would, through an OIDC issuer,
-                                     Fulcio and a timestamp authority started for the run (offline:
-                                     the run gets a network namespace of its own)
-  --keyless                          sign keylessly (GitHub Actions' OIDC token), verified as
-  --certificate-identity ID          this exact identity
-  --certificate-oidc-issuer URL      from this issuer
-  --fulcio-url URL --timestamp-url URL --trusted-root FILE
-                                     with --keyless: a Sigstore of your own instead of the public one
-  --base-image REF@sha256:…          base image, by digest ("host": this machine's Node runtime)
-  --revision SHA --commit-time SECONDS --commit-count N [--git-tag vX.Y.Z]
-                                     the commit's facts, where there is no .git to read them from
-  --source-url URL                   the source repository (default: the origin remote)
-  --plain-http                       reach the registry over plain HTTP (loopback always is)
-  --skip-tests                       do not run the service's tests
-  --json                             print the result as JSON
-  -h, --help                         this text`;
-
-const SECRET_FLAGS = /^--(password|registry-password|token|identity-token|secret|key-password)/;
-
-const OPTIONS = {
-  registry: { type: 'string' },
-  key: { type: 'string' },
-  certificate: { type: 'string' },
-  'certificate-chain': { type: 'string' },
-  keyless: { type: 'boolean', default: false },
-  'fulcio-url': { type: 'string' },
-  'timestamp-url': { type: 'string' },
-  'trusted-root': { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'base-image': { type: 'string' },
-  revision: { type: 'string' },
-  'commit-time': { type: 'string' },
-  'commit-count': { type: 'string' },
-  'git-tag': { type: 'string' },
-  'source-url': { type: 'string' },
-  image: { type: 'string' },
-  output: { type: 'string' },
-  'plain-http': { type: 'boolean', default: false },
-  sigstore: { type: 'string' },
-  'skip-tests': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-/** How to sign: what `release` and `sign` both take. */
-const SIGNING = [
-  'sigstore',
-  'key',
-  'certificate',
-  'certificate-chain',
-  'keyless',
-  'fulcio-url',
-  'timestamp-url',
-  'trusted-root',
-  'certificate-identity',
-  'certificate-oidc-issuer',
-] as const;
-
-/** Which options each command takes, beyond --json and --help. */
-const ACCEPTS: Record<Exclude<Command, 'verify' | 'reproduce'>, ReadonlyArray<keyof typeof OPTIONS>> = {
-  release: ['registry', 'plain-http', ...SIGNING, 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
-  build: [],
-  test: [],
-  image: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
-  'chart-package': ['registry', 'plain-http', 'image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'output'],
-  publish: ['registry', 'plain-http', 'base-image', 'revision', 'commit-time', 'commit-count', 'git-tag', 'source-url', 'skip-tests'],
-  sign: ['plain-http', ...SIGNING],
-  registry: [],
-};
-
-function usage(why: string, cause?: unknown): never {
-  throw new UsageError(why, cause === undefined ? undefined : { cause });
-}
-
-function digestArgument(value: string, what: string): DigestReference {
-  try {
-    return parseDigestReference(value, what);
-  } catch (err) {
-    return usage((err as Error).message, err);
-  }
-}
-
-function integer(name: string, raw: string | undefined): number {
+function wholeNumber(name: string, raw: string | undefined): number {
   const n = Number(raw);
-  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n)) usage(`--${name} must be a whole number (got "${raw ?? ''}")`);
+  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number (got "${raw ?? ''}")`);
   return n;
 }
 
-export function parsePipelineArgs(argv: readonly string[]): StepInvocation {
-  const secretFlag = argv.find((a) => SECRET_FLAGS.test(a));
-  if (secretFlag) {
-    usage(`${secretFlag.split('=')[0]} is not accepted: secrets never go on the command line; set REGISTRY_PASSWORD or COSIGN_PASSWORD in the environment`);
+/** The signing mode the flags choose; a combination that is not one of the modes is refused. */
+export function signingMode(f: FlagValues): SigningMode {
+  const [key, certificate, chain] = [text(f.key), text(f.certificate), text(f['certificate-chain'])];
+  const [identity, issuer] = [text(f['certificate-identity']), text(f['certificate-oidc-issuer'])];
+  const [trustedRoot, fulcioUrl, timestampUrl] = [text(f['trusted-root']), text(f['fulcio-url']), text(f['timestamp-url'])];
+  if (f.sigstore !== undefined) {
+    if (f.sigstore !== 'local') throw new UsageError(`--sigstore takes "local" (Sigstore services started for the run), not "${String(f.sigstore)}"`);
+    if (key || certificate || chain || f.keyless || identity || issuer || trustedRoot || fulcioUrl || timestampUrl)
+      throw new UsageError('--sigstore local signs keylessly through the local services; it takes no key, certificate or keyless flags');
+    return { kind: 'local-sigstore' };
   }
-  const first = argv[0];
-  const named = first !== undefined && !first.startsWith('-');
-  if (named && !(COMMANDS as readonly string[]).includes(first)) usage(`unknown command "${first}"; one of: ${COMMANDS.join(', ')}`);
-  const command: Command = named ? (first as Command) : 'release';
-  const args = named ? argv.slice(1) : [...argv];
-  if (command === 'verify' || command === 'reproduce') return { command, options: defaults(), refs: [], rest: args };
+  if (f.keyless) {
+    if (key || certificate || chain) throw new UsageError('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
+    if (!identity || !issuer)
+      throw new UsageError(
+        '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless',
+      );
+    if ((fulcioUrl || timestampUrl) && !trustedRoot)
+      throw new UsageError('--fulcio-url and --timestamp-url need --trusted-root: the trust material of that Sigstore (cosign trusted-root create makes one)');
+    return { kind: 'keyless', identity, issuer, sigstore: trustedRoot ? { trustedRootPath: trustedRoot, fulcioUrl, timestampUrl } : undefined };
+  }
+  if (identity || issuer)
+    throw new UsageError(
+      '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless',
+    );
+  if (trustedRoot || fulcioUrl || timestampUrl) throw new UsageError('--fulcio-url, --timestamp-url and --trusted-root go with --keyless');
+  if (certificate || chain) {
+    if (!certificate || !chain || !key) throw new UsageError("--certificate and --certificate-chain go together, with --key for the certificate's private key");
+    return { kind: 'certificate', keyPath: key, certificatePath: certificate, chainPath: chain };
+  }
+  return key ? { kind: 'key', keyPath: key } : { kind: 'embedded-key' };
+}
 
-  const parsed = strictArgs({ args, allowPositionals: command === 'sign', strict: true, options: OPTIONS });
-  const v = parsed.values;
-  const given = (Object.keys(v) as Array<keyof typeof OPTIONS>).filter((k) => v[k] !== undefined && v[k] !== false && k !== 'json' && k !== 'help');
-  const foreign = given.filter((k) => !ACCEPTS[command].includes(k));
-  if (foreign.length > 0) usage(`${command} does not take --${foreign[0]}; see --help`);
+/** The commit's facts, when given: all three, or none (they are read from .git). */
+function commitFacts(f: FlagValues): CommitFacts | undefined {
+  const [revision, time, count, tag] = [text(f.revision), text(f['commit-time']), text(f['commit-count']), text(f['git-tag'])];
+  const given = [revision, time, count].filter((x) => x !== undefined).length;
+  if (given === 0) {
+    if (tag !== undefined) throw new UsageError('--git-tag goes with --revision, --commit-time and --commit-count');
+    return undefined;
+  }
+  if (given !== 3) throw new UsageError('--revision, --commit-time and --commit-count go together');
+  if (!/^[a-f0-9]{40}$/.test(revision!)) throw new UsageError(`--revision must be a full 40-hex commit hash (got "${revision}")`);
+  return { revision: revision!, commitTime: wholeNumber('commit-time', time), commitCount: wholeNumber('commit-count', count), tag };
+}
 
-  if (v.registry !== undefined) {
+/** The options every step command shares, from the flags its declaration lets it take. */
+export function pipelineOptions(f: FlagValues): PipelineOptions {
+  const registry = text(f.registry);
+  if (registry !== undefined) {
     try {
-      parseRegistryTarget(v.registry);
+      parseRegistryTarget(registry);
     } catch (err) {
-      usage((err as Error).message, err);
+      throw new UsageError((err as Error).message, { cause: err });
     }
   }
-  if (v['base-image'] !== undefined && v['base-image'] !== 'host') digestArgument(v['base-image'], '--base-image');
-  if ((v.certificate || v['certificate-chain']) && !(v.certificate && v['certificate-chain'] && v.key)) {
-    usage("--certificate and --certificate-chain go together, with --key for the certificate's private key");
-  }
-  if (v.sigstore !== undefined && v.sigstore !== 'local') usage(`--sigstore takes "local" (Sigstore services started for the run), not "${v.sigstore}"`);
-  if (v.sigstore && (v.key || v.certificate || v.keyless))
-    usage('--sigstore local signs keylessly through the local services; it does not take --key, --certificate or --keyless');
-  if ((v['fulcio-url'] || v['timestamp-url'] || v['trusted-root']) && !v.keyless) usage('--fulcio-url, --timestamp-url and --trusted-root go with --keyless');
-  if (v['fulcio-url'] && !v['trusted-root'])
-    usage('--fulcio-url needs --trusted-root: the trust material of that Fulcio (cosign trusted-root create makes one)');
-  if (v.keyless && (v.key || v.certificate)) usage('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
-  if (
-    v.keyless !== Boolean(v['certificate-identity'] && v['certificate-oidc-issuer']) ||
-    (!v.keyless && (v['certificate-identity'] || v['certificate-oidc-issuer']))
-  ) {
-    usage('--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless');
-  }
-  const gitGiven = [v.revision, v['commit-time'], v['commit-count']].filter((x) => x !== undefined).length;
-  if (gitGiven !== 0 && gitGiven !== 3) usage('--revision, --commit-time and --commit-count go together');
-  if (v.revision !== undefined && !/^[a-f0-9]{40}$/.test(v.revision)) usage(`--revision must be a full 40-hex commit hash (got "${v.revision}")`);
-  if (v['git-tag'] !== undefined && gitGiven === 0) usage('--git-tag goes with --revision, --commit-time and --commit-count');
-
-  const options: PipelineOptions = {
-    ...(v.registry !== undefined ? { registry: v.registry } : {}),
-    ...(v.key !== undefined ? { key: v.key } : {}),
-    ...(v.certificate !== undefined ? { certificate: v.certificate } : {}),
-    ...(v['certificate-chain'] !== undefined ? { certificateChain: v['certificate-chain'] } : {}),
-    ...(v.keyless
-      ? {
-          keyless: {
-            identity: v['certificate-identity']!,
-            issuer: v['certificate-oidc-issuer']!,
-            ...(v['fulcio-url'] ? { fulcioUrl: v['fulcio-url'] } : {}),
-            ...(v['timestamp-url'] ? { timestampUrl: v['timestamp-url'] } : {}),
-            ...(v['trusted-root'] ? { trustedRoot: v['trusted-root'] } : {}),
-          },
-        }
-      : {}),
-    ...(v.sigstore === 'local' ? { sigstore: 'local' as const } : {}),
-    ...(v['base-image'] !== undefined ? { baseImage: v['base-image'] } : {}),
-    ...(gitGiven === 3
-      ? {
-          git: {
-            revision: v.revision!,
-            commitTime: integer('commit-time', v['commit-time']),
-            commitCount: integer('commit-count', v['commit-count']),
-            ...(v['git-tag'] ? { tag: v['git-tag'] } : {}),
-          },
-        }
-      : {}),
-    ...(v['source-url'] !== undefined ? { sourceUrl: v['source-url'] } : {}),
-    plainHttp: v['plain-http'] ?? false,
-    skipTests: v['skip-tests'] ?? false,
-    json: v.json ?? false,
-    help: v.help ?? false,
-  };
-  if (command === 'chart-package' && !options.help && v.image === undefined)
-    usage('chart-package needs --image REPOSITORY@sha256:<64 hex>, the image the chart deploys');
-  if (command === 'sign' && !options.help) {
-    if (parsed.positionals.length === 0) usage('sign needs at least one REPOSITORY@sha256:<64 hex> to sign');
-  }
-  const refs = parsed.positionals.map((p) => digestArgument(p, 'the artifact to sign'));
-  if (new Set(refs.map((r) => r.registry)).size > 1) usage('sign takes artifacts of one registry at a time');
+  const baseImage = text(f['base-image']);
+  if (baseImage !== undefined && baseImage !== 'host') digestArgument(baseImage, '--base-image');
   return {
-    command,
-    options,
-    ...(v.output !== undefined ? { output: v.output } : {}),
-    ...(v.image !== undefined ? { image: digestArgument(v.image, '--image') } : {}),
-    refs,
-    rest: [],
+    registry,
+    plainHttp: f['plain-http'] === true,
+    signing: signingMode(f),
+    baseImage,
+    commit: commitFacts(f),
+    sourceUrl: text(f['source-url']),
+    skipTests: f['skip-tests'] === true,
+    json: f.json === true,
   };
 }
 
-function defaults(): PipelineOptions {
-  return { plainHttp: false, skipTests: false, json: false, help: false };
+/** Parses a whole command line into one typed invocation; a usage error names what to change. */
+export function parseInvocation(argv: readonly string[]): Invocation {
+  const line = parseCommandLine(argv);
+  if (line.command === 'help') return line;
+  const { flags, operands } = line;
+  switch (line.command) {
+    case 'verify':
+      return { command: 'verify', options: verifyOptions(operands, flags) };
+    case 'reproduce':
+      return { command: 'reproduce', options: reproduceOptions(operands, flags) };
+    case 'registry':
+      return { command: 'registry' };
+    case 'image':
+      return { command: 'image', options: pipelineOptions(flags), output: text(flags.output) };
+    case 'chart-package': {
+      const image = text(flags.image);
+      if (image === undefined) throw new UsageError('chart-package needs --image REPOSITORY@sha256:<64 hex>, the image the chart deploys');
+      const options = pipelineOptions(flags);
+      return { command: 'chart-package', options, image: digestArgument(image, '--image'), output: text(flags.output) };
+    }
+    case 'sign': {
+      if (operands.length === 0) throw new UsageError('sign needs at least one REPOSITORY@sha256:<64 hex> to sign');
+      const options = pipelineOptions(flags);
+      const refs = operands.map((p) => digestArgument(p, 'the artifact to sign'));
+      if (new Set(refs.map((r) => r.registry)).size > 1) throw new UsageError('sign takes artifacts of one registry at a time');
+      return { command: 'sign', options, refs };
+    }
+    default:
+      return { command: line.command, options: pipelineOptions(flags) };
+  }
+}
+
+/** The options a step command's line gives: for callers (and tests) that run a step in-process. */
+export function stepOptions(argv: readonly string[]): PipelineOptions {
+  const inv = parseInvocation(argv);
+  if (!('options' in inv) || !('signing' in inv.options)) throw new UsageError(`${argv[0] ?? 'release'} is not a step command`);
+  return inv.options;
 }

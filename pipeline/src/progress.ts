@@ -2,15 +2,30 @@
 import { isCancelled } from './concurrently.js';
 import { codeOf, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
-/** A step's result with a short note for the progress line ("cached", "3 blobs pushed"). */
+/** A step's result with a short note for the progress line ("3 blobs pushed"), and whether it was reused from the cache. */
 export class Noted<T> {
   constructor(
     readonly value: T,
     readonly note: string,
+    /** Nothing was done: the result was reused (the step shows as skipped). */
+    readonly reused: boolean,
   ) {}
+
+  /** The note as the progress line shows it. */
+  get text(): string {
+    if (!this.reused) return this.note;
+    return this.note ? `cached: ${this.note}` : 'cached';
+  }
 }
 
-export const noted = <T>(value: T, note: string): Noted<T> => new Noted(value, note);
+/** A step's result, made by this run. */
+export const noted = <T>(value: T, note: string): Noted<T> => new Noted(value, note, false);
+
+/** A step's result, or done work, reused from the cache or the registry. */
+export const reused = <T>(value: T, note = ''): Noted<T> => new Noted(value, note, true);
+
+/** Made or reused, as `made` says. */
+export const notedAs = <T>(made: boolean, value: T, note: string): Noted<T> => new Noted(value, note, !made);
 
 /** A step's failure: its message starts with the step's name, its code is its cause's, the step a field. */
 function failedStep(step: string, cause: unknown): PipelineError {
@@ -29,10 +44,10 @@ export class Progress {
     try {
       const out = await work();
       const ms = performance.now() - started;
-      const outcome: { value: T; note?: string } = out instanceof Noted ? out : { value: out };
-      const skipped = outcome.note?.startsWith('cached') ?? false;
-      this.timings.push({ step: name, ms, result: skipped ? 'skipped' : 'ok', ...(outcome.note ? { note: outcome.note } : {}) });
-      this.write(`✔ ${name} ${seconds(ms)}${outcome.note ? ` (${outcome.note})` : ''}`);
+      const outcome = out instanceof Noted ? out : new Noted(out, '', false);
+      const note = outcome.text || undefined;
+      this.timings.push({ step: name, ms, result: outcome.reused ? 'skipped' : 'ok', note });
+      this.write(`✔ ${name} ${seconds(ms)}${note ? ` (${note})` : ''}`);
       return outcome.value;
     } catch (err) {
       const ms = performance.now() - started;

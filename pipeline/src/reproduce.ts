@@ -8,68 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
-import { formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { formatDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import { sha256File } from './cache.js';
 import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from './confine.js';
 import { onCleanup } from './cleanup.js';
+import type { ToolAccess } from './context.js';
 import { withRegistryAccess } from './credentials.js';
 import { timeLeft } from './deadline.js';
 import { run } from './exec.js';
-import { strictArgs, UsageError } from './options.js';
 import { projectRoot } from './paths.js';
-import { cosignReason } from './steps/verify.js';
-import { verifiedStatements } from './steps/verify-attestation.js';
-import { policyFrom, POLICY_OPTIONS } from './verify-options.js';
+import { cosignReason } from './clients/cosign.js';
+import { verifiedStatements } from './clients/cosign.js';
+import type { ReproduceOptions } from './verify-options.js';
 import { goCaches, toolsDirFor } from '../../scripts/locations.mjs';
 import { toolsFolder } from './tools.js';
 import { PipelineError } from '../../ci/src/core/errors.js';
-
-export const REPRODUCE_USAGE = `usage: npm run reproduce -- CHART@sha256:… (--key PUB | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root JSON | --certificate-chain PEM]) [--timeout SECONDS] [--plain-http] [--json]
-
-Reads the chart's and its image's SLSA provenance (verified under the policy given, as for verify),
-checks out the recorded revision of this repository into a temporary folder, rebuilds the image and
-the chart there with the recorded inputs, and reports whether both digests match the release.
-The registry holding the release (and its base image) must be reachable: 'npm run registry' serves the local one.
---timeout bounds the whole rebuild (default 1800 seconds); the revision's code runs with a minimal environment.
-
-Exit 0: both digests match; 1: they do not, or the provenance cannot be used; 2: usage error.`;
-
-export interface ReproduceOptions {
-  chart: DigestReference;
-  policy: Policy;
-  plainHttp: boolean;
-  json: boolean;
-  help: boolean;
-  /** The whole rebuild's limit, seconds. */
-  timeoutSeconds?: number;
-}
-
-export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
-  const { values: v, positionals } = strictArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...POLICY_OPTIONS,
-      'plain-http': { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (v.help)
-    return { chart: { registry: '', repository: '', digest: '' }, policy: { kind: 'key', publicKeyPath: '' }, plainHttp: false, json: false, help: true };
-  if (positionals.length !== 1) throw new UsageError('give exactly one chart reference, repository@sha256:<64 hex>; see --help');
-  let chart: DigestReference;
-  try {
-    chart = parseDigestReference(positionals[0]!, 'the chart');
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
-  const timeoutSeconds = v.timeout === undefined ? 1800 : Number(v.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout "${v.timeout}" must be a number of seconds above 0`);
-  return { chart, policy: policyFrom(v), plainHttp: v['plain-http'] ?? false, json: v.json ?? false, help: false, timeoutSeconds };
-}
 
 export interface Reproduction {
   revision: string;
@@ -79,14 +32,8 @@ export interface Reproduction {
   matches: boolean;
 }
 
-interface Ctx {
-  toolEnv: NodeJS.ProcessEnv;
-  secrets: string[];
-  access: RegistryAccess;
-}
-
 /** The one provenance statement of `ref` (verified, about this digest), read strictly. */
-async function recorded(ctx: Ctx, policy: Policy, ref: DigestReference, what: string) {
+async function recorded(ctx: ToolAccess, policy: Policy, ref: DigestReference, what: string) {
   const [statement] = await verifiedStatements(ctx, policy, ref, PredicateType.provenance).catch((err: Error) => {
     throw new PipelineError('verification', `the ${what} has no valid SLSA provenance: ${cosignReason(err)}`, { cause: err });
   });
@@ -100,7 +47,9 @@ type Left = () => { timeoutMs?: number };
 async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>, left: Left): Promise<void> {
   await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir], left());
   await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision], left()).catch((err: Error) => {
-    throw new PipelineError('environment', `commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, { cause: err });
+    throw new PipelineError('environment', `commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, {
+      cause: err,
+    });
   });
   const root = await realpath(dir);
   for (const lock of lockfiles) {
@@ -145,9 +94,9 @@ async function revisionTools(src: string, scratch: string, env: NodeJS.ProcessEn
   return own;
 }
 
-export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line: string) => void): Promise<Reproduction> {
+export async function reproduce(options: ReproduceOptions, ctx: ToolAccess, log: (line: string) => void): Promise<Reproduction> {
   // One deadline for the whole rebuild: each command gets what is left of it.
-  const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
   const left: Left = () => timeLeft(deadline);
   const chart = await recorded(ctx, options.policy, options.chart, 'chart');
   const image = chart.facts.image;
@@ -156,7 +105,10 @@ export async function reproduce(options: ReproduceOptions, ctx: Ctx, log: (line:
   const { source, commit, version } = chart.facts.parameters;
   const other = imageRecord.facts.parameters.source;
   if (other.repository !== source.repository || other.revision !== source.revision) {
-    throw new PipelineError('verification', `the image was built from ${other.repository}@${other.revision}, the chart from ${source.repository}@${source.revision}`);
+    throw new PipelineError(
+      'verification',
+      `the image was built from ${other.repository}@${other.revision}, the chart from ${source.repository}@${source.revision}`,
+    );
   }
   if (chart.facts.dirty || imageRecord.facts.dirty)
     throw new PipelineError('verification', `release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
@@ -224,12 +176,7 @@ export function formatReproduction(r: Reproduction): string {
   ].join('\n');
 }
 
-export async function reproduceCommand(argv: readonly string[]): Promise<number> {
-  const options = parseReproduceArgs(argv);
-  if (options.help) {
-    process.stdout.write(`${REPRODUCE_USAGE}\n`);
-    return 0;
-  }
+export async function reproduceCommand(options: ReproduceOptions): Promise<number> {
   const result = await withRegistryAccess(options.chart.registry, options.plainHttp, (ctx) =>
     reproduce(options, ctx, (l) => process.stderr.write(`reproduce: ${l}\n`)),
   );

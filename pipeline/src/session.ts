@@ -3,19 +3,19 @@
 // starts is registered for cleanup, so it is stopped on every exit path, signals included.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { releaseVersion, rfc3339, type GitFacts } from '../../ci/src/core/chart-package.js';
+import { releaseVersion, rfc3339 } from '../../ci/src/core/chart-package.js';
 import { parseRegistryTarget, type RegistryTarget } from '../../ci/src/core/reference.js';
 import { StepCache } from './cache.js';
 import { onCleanup } from './cleanup.js';
 import type { StepContext } from './context.js';
 import { checkCredentialEnv, registryCredentials } from './credentials.js';
-import { gitFacts, sourceUrl } from './git.js';
+import { gitFacts, sourceUrl, type LocalCommit } from './git.js';
 import type { PipelineOptions } from './options.js';
 import { outPaths, projectRoot, type OutPaths } from './paths.js';
 import { Progress } from './progress.js';
 import { defaultRegistryPort, startLocalRegistry } from './registry/local-registry.js';
 import { checkRegistryReachable } from './registry/preflight.js';
-import { IMAGE_NAME } from './steps/publish-image.js';
+import { IMAGE_NAME } from './artifacts.js';
 
 export interface PipelineEnvironment {
   root?: string;
@@ -26,7 +26,8 @@ export interface PipelineEnvironment {
 
 export interface Session {
   ctx: StepContext;
-  git: GitFacts & { dirty: boolean };
+  /** The commit released: given, or read from .git (with whether the work tree had changes). */
+  commit: LocalCommit;
   /** True when the registry is the embedded one this run started. */
   embedded: boolean;
   /** Stops and removes what the session started (also run on signals). */
@@ -43,7 +44,7 @@ export interface SessionNeeds {
 }
 
 /** The facts of a command that stamps no commit, run on a source without .git: never written anywhere. */
-const NO_COMMIT: GitFacts & { dirty: boolean; remote?: string } = { revision: '0'.repeat(40), commitTime: 0, commitCount: 0, dirty: false };
+const NO_COMMIT: LocalCommit = { revision: '0'.repeat(40), commitTime: 0, commitCount: 0, dirty: false };
 
 /** Opens a session; on any failure while opening, what was already started is stopped again. */
 export async function openSession(
@@ -66,7 +67,7 @@ export async function openSession(
     let embedded = false;
     if (options.registry) {
       target = parseRegistryTarget(options.registry);
-      if (needs.registry) await progress.step('registry', async () => checkRegistryReachable(target.registry, { plainHttp: options.plainHttp ?? false }));
+      if (needs.registry) await progress.step('registry', async () => checkRegistryReachable(target.registry, { plainHttp: options.plainHttp }));
     } else if (needs.registry) {
       const port = defaultRegistryPort(env);
       const registry = await progress.step('registry', () => startLocalRegistry({ storageDir: out.registry, port, log: (l) => progress.info(l) }));
@@ -79,14 +80,14 @@ export async function openSession(
     const credentials = await registryCredentials(target.registry, env);
     releases.push(onCleanup(() => credentials.dispose()));
 
-    const git = options.git
-      ? { ...options.git, dirty: false, ...(options.git.tag ? { exactTag: options.git.tag } : {}) }
+    const commit: LocalCommit = options.commit
+      ? { ...options.commit, dirty: false }
       : await gitFacts(root).catch((err: unknown) => {
           if (needs.commit) throw err;
           return NO_COMMIT;
         });
     const appPackage = JSON.parse(await readFile(join(root, 'app', 'package.json'), 'utf8')) as { version: string };
-    const version = releaseVersion(appPackage.version, git);
+    const version = releaseVersion(appPackage.version, commit);
     const ctx: StepContext = {
       root,
       out,
@@ -95,17 +96,17 @@ export async function openSession(
       release: {
         title: IMAGE_NAME,
         version,
-        revision: git.revision,
-        source: options.sourceUrl ?? sourceUrl('remote' in git ? git.remote : undefined, env),
-        created: rfc3339(git.commitTime),
+        revision: commit.revision,
+        source: options.sourceUrl ?? sourceUrl(commit.remote, env),
+        created: rfc3339(commit.commitTime),
       },
       target,
-      access: { plainHttp: options.plainHttp ?? false },
+      access: { plainHttp: options.plainHttp },
       toolEnv: credentials.env,
-      ...(credentials.helmRegistryConfig ? { helmRegistryConfig: credentials.helmRegistryConfig } : {}),
+      helmRegistryConfig: credentials.helmRegistryConfig,
       secrets: [...credentials.secrets],
     };
-    return { ctx, git, embedded, close, adopt: (release) => void releases.push(release) };
+    return { ctx, commit, embedded, close, adopt: (release) => void releases.push(release) };
   } catch (err) {
     await close();
     throw err;

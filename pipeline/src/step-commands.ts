@@ -3,16 +3,18 @@
 import { copyFile } from 'node:fs/promises';
 import { formatSummary } from '../../ci/src/core/release-summary.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
-import type { StepInvocation } from './options.js';
+import type { Invocation, PipelineOptions } from './options.js';
 import { outPaths } from './paths.js';
 import { buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly } from './pipeline.js';
 import { seconds } from './progress.js';
 import { buildApp } from './steps/build-app.js';
 import { packageChart } from './steps/package-chart.js';
 import { testApp } from './steps/test-app.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
 
 const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+
+/** The invocations of the step commands. */
+export type StepInvocation = Extract<Invocation, { options: PipelineOptions }>;
 
 export async function runStepCommand(inv: StepInvocation): Promise<number> {
   const { options } = inv;
@@ -46,20 +48,25 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
           return built;
         },
       );
-      const result = { digest: image.index.digest, platforms: image.platforms, base: formatDigestReference(base.ref), layout: inv.output ?? image.layout.dir };
-      print(result, options.json, `${image.index.digest} ${image.platforms.join(', ')}\n  layout ${result.layout}`);
+      const result = {
+        digest: image.descriptor.digest,
+        platforms: image.platforms,
+        base: formatDigestReference(base.ref),
+        layout: inv.output ?? image.layout.dir,
+      };
+      print(result, options.json, `${image.descriptor.digest} ${image.platforms.join(', ')}\n  layout ${result.layout}`);
       return 0;
     }
     case 'chart-package': {
       const chart = await inSession(options, {}, { registry: false, commit: true }, async (s) => {
-        const c = await s.ctx.progress.step('chart', () => packageChart(s.ctx, inv.image!, s.git.commitTime));
+        const c = await s.ctx.progress.step('chart', () => packageChart(s.ctx, inv.image, s.commit.commitTime));
         if (inv.output) await copyFile(c.path, inv.output);
         return c;
       });
       print(
-        { digest: chart.manifest.digest, name: chart.name, version: chart.version, path: chart.path },
+        { digest: chart.descriptor.digest, name: chart.name, version: chart.version, path: chart.path },
         options.json,
-        `${chart.manifest.digest} ${chart.name} ${chart.version}\n  ${chart.path}`,
+        `${chart.descriptor.digest} ${chart.name} ${chart.version}\n  ${chart.path}`,
       );
       return 0;
     }
@@ -75,7 +82,5 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
       print({ signed: refs }, options.json, refs.map((r) => `signed ${r}`).join('\n'));
       return 0;
     }
-    default:
-      throw new PipelineError('usage', `${inv.command} is not a step command`);
   }
 }

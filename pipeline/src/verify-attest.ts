@@ -7,21 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cosignAttestArgs, PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
 import { craneDigestArgs } from '../../ci/src/core/crane-args.js';
-import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference, type RegistryAccess } from '../../ci/src/core/reference.js';
+import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import type { ArtifactVerdict, ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { verificationSummary } from '../../ci/src/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import { run } from './exec.js';
+import type { ToolAccess } from './context.js';
 import { signingSetup } from './keys.js';
+import type { AttestKey } from './verify-options.js';
 import { tool } from './tools.js';
-import { cosignReason } from './steps/verify.js';
+import { cosignReason } from './clients/cosign.js';
 import { PipelineError } from '../../ci/src/core/errors.js';
 
-export interface AttestContext {
-  toolEnv: NodeJS.ProcessEnv;
-  secrets: string[];
-  access: RegistryAccess;
+export interface AttestContext extends ToolAccess {
   /** Epoch ms by which every registry call must be done: verify's own deadline. */
   deadline?: number;
 }
@@ -46,16 +45,16 @@ export async function attestVerdict(
   ctx: AttestContext,
   verdict: ReleaseVerdict,
   policy: { verifier: Policy; description: unknown },
-  key: string,
+  key: AttestKey,
   version: string,
-  /** The embedded key (empty password, whatever COSIGN_PASSWORD says for the user's own key). */
-  embeddedKey = false,
 ): Promise<string[]> {
   if (!verdict.chart.signer) return [];
   const dir = await mkdtemp(join(tmpdir(), 'verify-vsa-'));
   const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
   try {
-    const signing = await signingSetup({ keysDir: dir, key }, embeddedKey ? { ...process.env, COSIGN_PASSWORD: '' } : process.env);
+    // The embedded key has an empty password, whatever COSIGN_PASSWORD says for the user's own key.
+    const env = key.kind === 'embedded-key' ? { ...process.env, COSIGN_PASSWORD: '' } : process.env;
+    const signing = await signingSetup({ kind: 'key', keyPath: key.keyPath }, dir, env);
     const policyText = JSON.stringify(policy.description);
     const policySha = createHash('sha256').update(policyText).digest('hex');
     const artifacts: ArtifactVerdict[] = [verdict.chart, ...verdict.images];

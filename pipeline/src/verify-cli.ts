@@ -3,7 +3,7 @@
 import { firstFailure, formatVerdict } from '../../ci/src/core/verification-report.js';
 import { withRegistryAccess } from './credentials.js';
 import { formatDigestReference } from '../../ci/src/core/reference.js';
-import { parseVerifyArgs, VERIFY_USAGE } from './verify-options.js';
+import type { VerifyOptions } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
 import { ensureDefaultKeyPair } from './keys.js';
 import { dirname } from 'node:path';
@@ -11,12 +11,7 @@ import { dirname } from 'node:path';
 /** Named in each verification summary: the verifier's version is the repository's. */
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
-export async function verifyCommand(argv: readonly string[]): Promise<number> {
-  const options = parseVerifyArgs(argv);
-  if (options.help) {
-    process.stdout.write(`${VERIFY_USAGE}\n`);
-    return 0;
-  }
+export async function verifyCommand(options: VerifyOptions): Promise<number> {
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   // One deadline for the whole command: every registry call, the summaries' included, gets what is left.
   const deadline = Date.now() + options.timeoutSeconds * 1000;
@@ -25,22 +20,15 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
       ...ctx,
       render: options.render,
       deadline,
-      allowDirty: options.allowDirty ?? false,
+      allowDirty: options.allowDirty,
     });
-    if (!options.attestKey) return { verdict, attested: undefined };
-    if (options.attestKeyIsDefault) await ensureDefaultKeyPair(dirname(options.attestKey));
+    if (!options.attest) return { verdict, attested: undefined };
+    if (options.attest.kind === 'embedded-key') await ensureDefaultKeyPair(dirname(options.attest.keyPath));
     const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
     const { attestVerdict } = await import('./verify-attest.js');
     return {
       verdict,
-      attested: await attestVerdict(
-        { ...ctx, deadline },
-        verdict,
-        { verifier: options.policy, description },
-        options.attestKey,
-        VERIFIER_VERSION,
-        options.attestKeyIsDefault ?? false,
-      ),
+      attested: await attestVerdict({ ...ctx, deadline }, verdict, { verifier: options.policy, description }, options.attest, VERIFIER_VERSION),
     };
   });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;

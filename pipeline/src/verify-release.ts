@@ -9,28 +9,18 @@ import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js
 import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
 import { kubernetesVersionsFor } from './kubernetes-versions.js';
 import { parse } from 'yaml';
-import {
-  atDigest,
-  formatDigestReference,
-  InvalidReferenceError,
-  parseDigestReference,
-  type DigestReference,
-  type RegistryAccess,
-} from '../../ci/src/core/reference.js';
+import { atDigest, formatDigestReference, InvalidReferenceError, parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
 import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';
 import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
 import { run } from './exec.js';
-import { manifestOf } from './steps/inspect.js';
-import { cosignReason, cosignVerify } from './steps/verify.js';
-import { verifiedStatements } from './steps/verify-attestation.js';
+import { manifestOf } from './clients/crane.js';
+import { cosignReason, cosignVerify, verifiedStatements } from './clients/cosign.js';
+import type { ToolAccess } from './context.js';
 import { tool } from './tools.js';
 import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
 
-export interface VerifyContext {
-  toolEnv: NodeJS.ProcessEnv;
-  secrets: string[];
-  access?: RegistryAccess;
+export interface VerifyContext extends ToolAccess {
   /** What the chart will be installed with (default: its packaged values, release "release"). */
   render?: RenderValues;
   /** Epoch ms after which every call fails as timed out (default: two minutes from the start). */

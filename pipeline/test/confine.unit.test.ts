@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from '../src/confine.js';
-import { parseReproduceArgs } from '../src/reproduce.js';
+import { parseInvocation } from '../src/options.js';
+
+const reproduceTimeout = (args: string[]) => {
+  const inv = parseInvocation(['reproduce', ...args]);
+  return inv.command === 'reproduce' ? inv.options.timeoutSeconds : undefined;
+};
 
 describe('lockfile paths from provenance', () => {
   it.each(['package-lock.json', 'app/package-lock.json'])('%s is taken', (p) => {
@@ -38,12 +43,12 @@ describe('reproduce --timeout', () => {
   const key = fileURLToPath(new URL('../../package.json', import.meta.url)); // any existing file: only its presence is checked here
 
   it('bounds the whole rebuild: 30 minutes unless told', () => {
-    expect(parseReproduceArgs([chart, '--key', key]).timeoutSeconds).toBe(1800);
-    expect(parseReproduceArgs([chart, '--key', key, '--timeout', '60']).timeoutSeconds).toBe(60);
+    expect(reproduceTimeout([chart, '--key', key])).toBe(1800);
+    expect(reproduceTimeout([chart, '--key', key, '--timeout', '60'])).toBe(60);
   });
 
   it.each(['0', 'soon'])('refuses --timeout %s', (t) => {
-    expect(() => parseReproduceArgs([chart, '--key', key, '--timeout', t])).toThrow(/--timeout .* must be a number of seconds above 0/);
+    expect(() => reproduceTimeout([chart, '--key', key, '--timeout', t])).toThrow(/--timeout .* must be a number of seconds above 0/);
   });
 });
 

@@ -10,11 +10,12 @@ import { Progress } from '../src/progress.js';
 import { tool } from '../src/tools.js';
 import { tempOut, testRegistry } from './fixtures.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { DEFAULT_OPTIONS } from '../src/options.js';
 
 let registry: Awaited<ReturnType<typeof testRegistry>>;
 let proxy: FaultProxy;
 let out: OutPaths;
-const options = () => ({ registry: proxy.address, baseImage: 'host', skipTests: true, json: false, help: false });
+const options = () => ({ ...DEFAULT_OPTIONS, registry: proxy.address, baseImage: 'host', skipTests: true });
 const log: string[] = [];
 const release = async (): Promise<ReleaseSummary> =>
   (await runPipeline(options(), { out, env: process.env, progress: new Progress((l) => log.push(l)) })).summary;

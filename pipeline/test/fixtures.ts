@@ -13,7 +13,7 @@ import { parseDigestReference } from '../../ci/src/core/reference.js';
 import { run } from '../src/exec.js';
 import { freePort } from '../src/free-port.js';
 import { gitFacts } from '../src/git.js';
-import { verifiedStatements } from '../src/steps/verify-attestation.js';
+import { verifiedStatements } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
 
 /**
@@ -93,7 +93,7 @@ export async function attestLike(
   trust: { policy: Policy; signer: Signer; password?: string },
   edit: (predicate: any) => unknown = (p) => p,
 ): Promise<void> {
-  const [statement] = await verifiedStatements({ toolEnv: process.env, secrets: [] }, trust.policy, parseDigestReference(from), type);
+  const [statement] = await verifiedStatements({ toolEnv: process.env, secrets: [], access: {} }, trust.policy, parseDigestReference(from), type);
   const dir = await mkdtemp(join(tmpdir(), 'attest-like-'));
   const file = join(dir, 'predicate.json');
   await writeFile(file, JSON.stringify(edit(structuredClone(statement!.predicate))));

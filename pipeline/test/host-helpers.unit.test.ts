@@ -86,7 +86,8 @@ describe('errors and retries', () => {
     expect(redact('login with Pa55word-123 ok', ['Pa55word-123'])).toBe('login with *** ok');
   });
   // A tool that failed as crane does: exit 1, the registry's answer in its output.
-  const craneFailed = (output: string) => new CommandError(`crane push failed (exit 1): ${output}`, 'crane push', { kind: 'exit', status: 1 }, output, registryFaultIn(output));
+  const craneFailed = (output: string) =>
+    new CommandError(`crane push failed (exit 1): ${output}`, 'crane push', { kind: 'exit', status: 1 }, output, registryFaultIn(output));
   it('knows which failures may pass, from the fields of the failure', () => {
     expect(isTransient(craneFailed('PUT …: unexpected status code 503 Service Unavailable'))).toBe(true);
     expect(isTransient(craneFailed('read: connection reset by peer'))).toBe(true);

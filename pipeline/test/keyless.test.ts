@@ -12,7 +12,7 @@ import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { releaseIdentity } from '../../ci/src/core/trust-rule.js';
 import { CommandError, run } from '../src/exec.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
-import { statementsIn } from '../src/steps/verify-attestation.js';
+import { statementsIn } from '../src/clients/cosign.js';
 import type { Statement } from '../../ci/src/core/provenance.js';
 import { tool, type ToolName } from '../src/tools.js';
 import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
@@ -131,7 +131,7 @@ describe('what must not verify', () => {
     );
   const base = (): Policy & { kind: 'identity' } => ({
     kind: 'identity',
-    identity: keyless().identity,
+    identity: { exact: keyless().identity },
     issuer: keyless().issuer,
     trustedRootPath: keyless().trustedRoot!,
     certificateChainPath: keyless().certificateChain!,
@@ -140,9 +140,9 @@ describe('what must not verify', () => {
   });
 
   it.each([
-    ['another workflow file', { identity: 'https://github.com/OWNER/REPO/.github/workflows/other.yaml@refs/heads/main' }],
-    ['another repository', { identity: 'https://github.com/OTHER/REPO/.github/workflows/release.yaml@refs/heads/main' }],
-    ['another ref', { identity: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/evil' }],
+    ['another workflow file', { identity: { exact: 'https://github.com/OWNER/REPO/.github/workflows/other.yaml@refs/heads/main' } }],
+    ['another repository', { identity: { exact: 'https://github.com/OTHER/REPO/.github/workflows/release.yaml@refs/heads/main' } }],
+    ['another ref', { identity: { exact: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/evil' } }],
     ['another issuer', { issuer: 'https://token.actions.githubusercontent.com' }],
   ])('%s', async (_name, change) => {
     for (const major of ['v3', 'v2'] as const)

@@ -1,7 +1,7 @@
 // The command line, parsed in-process: each bad input is a UsageError whose one line names the
 // problem and the fix (the CLI prints it as "pipeline: …" and exits 2; bad-input.test.ts runs that once).
 import { describe, expect, it } from 'vitest';
-import { parsePipelineArgs, UsageError } from '../src/options.js';
+import { parseInvocation, UsageError } from '../src/options.js';
 
 describe('usage errors', () => {
   it.each([
@@ -18,19 +18,19 @@ describe('usage errors', () => {
     ],
     [['--registry-password=hunter2'], /^--registry-password is not accepted/],
     [['--certificate', 'c.pem'], /^--certificate and --certificate-chain go together/],
-    [['--frobnicate'], /^Unknown option '--frobnicate'.*; see --help$/],
+    [['--frobnicate'], /^unknown option '--frobnicate'; see `npm run pipeline -- --help`$/],
     [['deploy'], /^unknown command "deploy"; one of: release, build, test, image, chart-package, publish, sign, verify, reproduce, registry$/],
     [['sign', 'ghcr.io/o/koa-service:1.0.0'], /^the artifact to sign "ghcr\.io\/o\/koa-service:1\.0\.0" must be referenced by digest/],
     [['sign'], /^sign needs at least one REPOSITORY@sha256:<64 hex> to sign$/],
     [['chart-package'], /^chart-package needs --image REPOSITORY@sha256:<64 hex>/],
     [['chart-package', '--image', '127.0.0.1:1/koa-service:1.0.0'], /^--image "127\.0\.0\.1:1\/koa-service:1\.0\.0" must be referenced by digest/],
-    [['build', '--key', 'k'], /^build does not take --key; see --help$/],
+    [['build', '--key', 'k'], /^unknown option '--key'; see `npm run pipeline -- build --help`$/],
     [['--keyless'], /^--keyless needs --certificate-identity and --certificate-oidc-issuer/],
     [['--revision', 'abc'], /^--revision, --commit-time and --commit-count go together$/],
   ])('%j', (args, message) => {
     let err: unknown;
     try {
-      parsePipelineArgs(args);
+      parseInvocation(args);
     } catch (e) {
       err = e;
     }

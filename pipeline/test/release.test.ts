@@ -14,11 +14,12 @@ import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
 import { SYFT_ENV } from '../src/steps/sbom.js';
-import { statementsIn } from '../src/steps/verify-attestation.js';
+import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
 import { venvDir } from '../../scripts/locations.mjs';
+import { DEFAULT_OPTIONS } from '../src/options.js';
 
 let out: OutPaths;
 let port: number;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   port = await freePort();
   env = { ...process.env, PIPELINE_REGISTRY_PORT: String(port) };
   firstLog = [];
-  first = (await runPipeline({ skipTests: false, json: false, help: false }, { out, env, progress: new Progress((l) => firstLog.push(l)) })).summary;
+  first = (await runPipeline({ ...DEFAULT_OPTIONS, skipTests: false }, { out, env, progress: new Progress((l) => firstLog.push(l)) })).summary;
   answeredAfterRun = await registryAnswers(`127.0.0.1:${port}`);
   // What `npm run registry` does: serve the same storage again, so release.json keeps working.
   served = await startLocalRegistry({ storageDir: out.registry, port });
@@ -305,7 +306,7 @@ describe('a rerun of the same commit', () => {
     const cache = await mkdtemp(join(tmpdir(), 'rerun-cache-'));
     second = (
       await runPipeline(
-        { skipTests: true, json: false, help: false },
+        { ...DEFAULT_OPTIONS, skipTests: true },
         { out: { ...fresh, cache, registry: out.registry, keys: out.keys }, env, progress: new Progress((l) => log.push(l)) },
       )
     ).summary;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UntrustedReleaseError } from '../../ci/src/core/trust-rule.js';
-import { parsePipelineArgs } from '../src/options.js';
+import { stepOptions } from '../src/options.js';
 import { buildAndPublish } from '../src/pipeline.js';
 import { openSession } from '../src/session.js';
 import { Progress } from '../src/progress.js';
@@ -29,15 +29,15 @@ const IMAGE = `r.example/a@sha256:${'a'.repeat(64)}`;
 describe('a source without .git', () => {
   it('opens for the commands that stamp no commit', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
-    const s = await openSession(parsePipelineArgs(['test']).options, environment, { registry: false, commit: false });
+    const s = await openSession(stepOptions(['test']), environment, { registry: false, commit: false });
     await s.close();
-    expect(s.git.commitCount).toBe(0);
+    expect(s.commit.commitCount).toBe(0);
   });
 
   it('stops a command that stamps one, naming what to give instead', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
     await expect(
-      openSession(parsePipelineArgs(['chart-package', '--image', IMAGE]).options, environment, {
+      openSession(stepOptions(['chart-package', '--image', IMAGE]), environment, {
         registry: false,
         commit: true,
       }),
@@ -47,7 +47,7 @@ describe('a source without .git', () => {
   it('takes the facts as arguments instead', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('no-git'), progress: quiet() };
     const args = ['chart-package', '--image', IMAGE, ...FACTS];
-    const s = await openSession(parsePipelineArgs(args).options, environment, { registry: false, commit: true });
+    const s = await openSession(stepOptions(args), environment, { registry: false, commit: true });
     await s.close();
     expect(s.ctx.release.version).toBe('0.1.0-dev.7.gcccccccccccc');
   });
@@ -57,7 +57,7 @@ describe('a release the trust rule rejects', () => {
   it('is refused before anything is built or pushed', async () => {
     const environment = { root: await sourceWithoutGit(), out: await tempOut('untrusted'), progress: quiet() };
     const args = ['publish', '--registry', 'ghcr.io/acme', ...FACTS, '--git-tag', 'v1.2.3-rc.1'];
-    const options = parsePipelineArgs(args).options;
+    const options = stepOptions(args);
     // No registry is reached and nothing is built: the check comes first.
     const s = await openSession(options, environment, { registry: false, commit: true });
     try {

@@ -14,6 +14,7 @@ import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-re
 import { tool } from '../src/tools.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { freePort, tempOut } from './fixtures.js';
+import { DEFAULT_OPTIONS } from '../src/options.js';
 
 let storage: string;
 let port: number;
@@ -25,7 +26,7 @@ const release = async (namespace: string, out?: OutPaths): Promise<ReleaseSummar
   const paths = out ?? (await tempOut(`soak-${namespace}`));
   return (
     await runPipeline(
-      { registry: `${proxy.address}/${namespace}`, baseImage: 'host', skipTests: true, json: false, help: false },
+      { ...DEFAULT_OPTIONS, registry: `${proxy.address}/${namespace}`, baseImage: 'host', skipTests: true },
       { out: { ...paths, keys }, progress: new Progress(() => undefined) },
     )
   ).summary;

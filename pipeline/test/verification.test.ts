@@ -16,14 +16,15 @@ import { runPipeline } from '../src/pipeline.js';
 import { projectRoot } from '../src/paths.js';
 import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial, type CertificateAuthority } from './private-ca.js';
 import { Progress } from '../src/progress.js';
-import { cosignVerify } from '../src/steps/verify.js';
-import { statementsIn } from '../src/steps/verify-attestation.js';
+import { cosignVerify } from '../src/clients/cosign.js';
+import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
 import { verifyRelease } from '../src/verify-release.js';
 import { attestLike, headCommit, runCli, tempOut, testRegistry, vsaCheckArgs } from './fixtures.js';
+import { DEFAULT_OPTIONS } from '../src/options.js';
 
 const IDENTITY = 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/main';
-const ctx = { toolEnv: process.env, secrets: [] };
+const ctx = { toolEnv: process.env, secrets: [], access: {} };
 let registry: Awaited<ReturnType<typeof testRegistry>>;
 let ca: CertificateAuthority;
 let chain: string;
@@ -110,7 +111,7 @@ beforeAll(async () => {
   const out = await tempOut('verify-keyed');
   keyed = (
     await runPipeline(
-      { registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, json: false, help: false, git: await headCommit() },
+      { ...DEFAULT_OPTIONS, registry: `${registry.address}/keyed`, baseImage: 'host', skipTests: true, commit: await headCommit() },
       { out, env: process.env, progress: quiet },
     )
   ).summary;
@@ -123,20 +124,17 @@ beforeAll(async () => {
   keyless = (
     await runPipeline(
       {
+        ...DEFAULT_OPTIONS,
         registry: `${registry.address}/keyless`,
         baseImage: 'host',
-        git: await headCommit(),
+        commit: await headCommit(),
         skipTests: true,
-        json: false,
-        help: false,
-        key: signer.keyPath,
-        certificate: signer.certificatePath,
-        certificateChain: signer.chainPath,
+        signing: signer,
       },
       { out: await tempOut('verify-keyless'), env: { ...process.env, COSIGN_PASSWORD: '' }, progress: quiet },
     )
   ).summary;
-  identityPolicy = { kind: 'identity', identity: IDENTITY, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: chain, offline: true };
+  identityPolicy = { kind: 'identity', identity: { exact: IDENTITY }, issuer: GITHUB_ACTIONS_ISSUER, certificateChainPath: chain, offline: true };
 
   const otherDir = await mkdtemp(join(tmpdir(), 'other-key-'));
   await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', join(otherDir, 'other')], { env: { ...process.env, COSIGN_PASSWORD: '' } });
@@ -164,7 +162,7 @@ describe('a good release verifies from its chart alone', () => {
     expect(exact.images[0]!.signer).toBe(`${IDENTITY} (${GITHUB_ACTIONS_ISSUER})`);
     const regexp: Policy = {
       kind: 'identity',
-      identityRegexp: '^https://github\\.com/acme/koa-service/\\.github/workflows/release\\.yaml@refs/heads/main$',
+      identity: { regexp: '^https://github\\.com/acme/koa-service/\\.github/workflows/release\\.yaml@refs/heads/main$' },
       issuer: GITHUB_ACTIONS_ISSUER,
       certificateChainPath: chain,
       offline: true,
@@ -247,7 +245,7 @@ describe('the negative matrix: each is rejected with a clear reason', () => {
   it('5. wrong identity', async () => {
     const v = await verifyRelease(
       ref(keyless.chart.ref),
-      { ...identityPolicy, identity: 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/evil' } as Policy,
+      { ...identityPolicy, identity: { exact: 'https://github.com/acme/koa-service/.github/workflows/release.yaml@refs/heads/evil' } } as Policy,
       ctx,
     );
     expect(v.chart.reason).toMatch(/none of the expected identities matched|expected identity/i);

@@ -18,6 +18,7 @@ import { Progress } from '../src/progress.js';
 import { tool } from '../src/tools.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { attestLike, headCommit, runCli, tempOut, testRegistry } from './fixtures.js';
+import { DEFAULT_OPTIONS } from '../src/options.js';
 
 let registry: Awaited<ReturnType<typeof testRegistry>>;
 let release: ReleaseSummary;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const out = await tempOut('attacks');
   release = (
     await runPipeline(
-      { registry: `${registry.address}/good`, baseImage: 'host', skipTests: true, json: false, help: false, git: await headCommit() },
+      { ...DEFAULT_OPTIONS, registry: `${registry.address}/good`, baseImage: 'host', skipTests: true, commit: await headCommit() },
       { out, progress: new Progress(() => undefined) },
     )
   ).summary;

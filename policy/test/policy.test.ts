@@ -17,8 +17,9 @@ import { runPipeline } from '../../pipeline/src/pipeline.js';
 import { Progress } from '../../pipeline/src/progress.js';
 import { tool } from '../../pipeline/src/tools.js';
 import { venvDir } from '../../scripts/locations.mjs';
-import { statementsIn } from '../../pipeline/src/steps/verify-attestation.js';
+import { statementsIn } from '../../pipeline/src/clients/cosign.js';
 import { tempOut, testRegistry } from '../../pipeline/test/fixtures.js';
+import { DEFAULT_OPTIONS } from '../../pipeline/src/options.js';
 
 const policyDir = fileURLToPath(new URL('..', import.meta.url));
 const kyverno = join(policyDir, 'kyverno', 'verify-images.yaml');
@@ -99,7 +100,7 @@ describe('the provenance the admission policies require, against a real release'
     const git = { revision: 'a'.repeat(40), commitTime: 1_700_000_000, commitCount: 7 };
     release = (
       await runPipeline(
-        { registry: `${registry.address}/p`, baseImage: 'host', skipTests: true, json: false, help: false, sourceUrl: 'https://github.com/OWNER/REPO', git },
+        { ...DEFAULT_OPTIONS, registry: `${registry.address}/p`, baseImage: 'host', skipTests: true, sourceUrl: 'https://github.com/OWNER/REPO', commit: git },
         { out, progress: new Progress(() => undefined) },
       )
     ).summary;

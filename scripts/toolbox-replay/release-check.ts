@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseArgs, type GitFactArgs } from '../../ci/src/core/step-args.js';
+import type { CommitFacts } from '../../ci/src/core/chart-package.js';
+import { releaseArgs } from '../../ci/src/core/step-args.js';
 import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
 import { CLI } from '../../ci/src/toolbox-plan.js';
 import { run } from '../../pipeline/src/exec.js';
@@ -21,9 +22,9 @@ export interface ReleaseComparison {
 }
 
 /** The commit's facts, given as arguments (the module's source has no .git), as the workflows give them. */
-async function commitFacts(): Promise<Required<Omit<GitFactArgs, 'gitTag'>>> {
+async function commitFacts(): Promise<CommitFacts> {
   const { revision, commitTime, commitCount } = await gitFacts(projectRoot);
-  return { revision, commitTime, commitCount, sourceUrl: 'https://github.com/OWNER/REPO' };
+  return { revision, commitTime, commitCount };
 }
 
 const host = (args: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
@@ -42,10 +43,11 @@ export async function compareReleases(toolbox: Replayed, log: (line: string) => 
     const args = releaseArgs({
       registry: `${registry.address}/replay`,
       plainHttp: true,
-      signing: { kind: 'generated' },
+      signing: { kind: 'embedded-key' },
       baseImage: base,
       skipTests: true,
-      git: await commitFacts(),
+      commit: await commitFacts(),
+      sourceUrl: 'https://github.com/OWNER/REPO',
     });
     log(`replay: release on this machine: ${args.join(' ')}`);
     const onHost = JSON.parse((await host(args, { ...process.env, PIPELINE_OUT_DIR: out })).stdout) as ReleaseSummary;

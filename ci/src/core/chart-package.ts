@@ -45,7 +45,7 @@ export function stampValuesYaml(text: string, stamp: Pick<ChartStamp, 'imageRepo
   return doc.toString();
 }
 
-export interface GitFacts {
+export interface CommitFacts {
   /** Full commit hash. */
   revision: string;
   /** Commit time, seconds since the epoch. */
@@ -53,7 +53,7 @@ export interface GitFacts {
   /** Number of commits reachable from HEAD. */
   commitCount: number;
   /** A tag pointing exactly at HEAD, if any ("v1.2.3"). */
-  exactTag?: string;
+  tag?: string;
 }
 
 /**
@@ -61,8 +61,8 @@ export interface GitFacts {
  * "X.Y.Z"; otherwise "<base>-dev.<commit count>.g<short hash>", ordered by history and unique per
  * commit. A tag that names another version is refused before this (checkReleaseTag).
  */
-export function releaseVersion(baseVersion: string, git: GitFacts): string {
-  if (git.exactTag && isReleaseTag(git.exactTag)) return git.exactTag.slice(1);
+export function releaseVersion(baseVersion: string, git: CommitFacts): string {
+  if (git.tag && isReleaseTag(git.tag)) return git.tag.slice(1);
   const core = baseVersion.replace(/[-+].*$/, '');
   return `${core}-dev.${git.commitCount}.g${git.revision.slice(0, 12)}`;
 }

@@ -29,13 +29,18 @@ export type Signer =
       noTlog?: boolean;
     };
 
+/** The certificate identity a verifier accepts: exactly this one, or any matching an RE2 pattern. */
+export type IdentityMatch = { exact: string } | { regexp: string };
+
+/** The identity as people read it: the exact one, or the pattern. */
+export const identityText = (m: IdentityMatch): string => ('exact' in m ? m.exact : m.regexp);
+
 /** What a verifier accepts. */
 export type Policy =
   | { kind: 'key'; publicKeyPath: string }
   | {
       kind: 'identity';
-      identity?: string;
-      identityRegexp?: string;
+      identity: IdentityMatch;
       issuer: string;
       /** A private CA (air-gapped, tests): its chain, no transparency log or SCT expected. */
       certificateChainPath?: string;
@@ -140,9 +145,6 @@ export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicate
 /** Who may have signed, as `cosign verify` and `verify-attestation` take it (the trust material per major). */
 function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): string[] {
   if (policy.kind === 'key') return ['--key', policy.publicKeyPath, '--insecure-ignore-tlog'];
-  if (!policy.identity === !policy.identityRegexp) {
-    throw new PipelineError('usage', 'give exactly one of --certificate-identity and --certificate-identity-regexp');
-  }
   const trust =
     major === 'v3' && policy.trustedRootPath
       ? ['--trusted-root', policy.trustedRootPath]
@@ -152,7 +154,7 @@ function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): str
           ...(policy.timestampChainPath && timestamps ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
         ];
   return [
-    ...(policy.identity ? ['--certificate-identity', policy.identity] : ['--certificate-identity-regexp', policy.identityRegexp!]),
+    ...('exact' in policy.identity ? ['--certificate-identity', policy.identity.exact] : ['--certificate-identity-regexp', policy.identity.regexp]),
     '--certificate-oidc-issuer',
     policy.issuer,
     ...(policy.workflow

@@ -1,6 +1,8 @@
 // The release summary: what was published, where, how it was signed, and how to check it. The host
 // pipeline writes it to .out/release.json; the Dagger module's `release` returns the same shape.
-import { cosignVerifyAttestationCommand, cosignVerifyCommand, PredicateType, type Policy } from './cosign-args.js';
+import { flag } from './command-line.js';
+import { cosignVerifyAttestationCommand, cosignVerifyCommand, identityText, PredicateType, type Policy } from './cosign-args.js';
+import { policyArgs } from './step-args.js';
 import { formatDigestReference, repositoryOf, type DigestReference } from './reference.js';
 
 export interface ArtifactSummary {
@@ -64,21 +66,15 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     p.kind === 'key'
       ? { kind: 'key', publicKey: p.publicKeyPath }
       : p.certificateChainPath && !p.trustedRootPath
-        ? { kind: 'identity', identity: p.identity ?? p.identityRegexp ?? '', issuer: p.issuer, certificateChain: p.certificateChainPath }
+        ? { kind: 'identity', identity: identityText(p.identity), issuer: p.issuer, certificateChain: p.certificateChainPath }
         : {
             kind: 'keyless',
-            identity: p.identity ?? p.identityRegexp ?? '',
+            identity: identityText(p.identity),
             issuer: p.issuer,
-            ...(p.trustedRootPath ? { trustedRoot: p.trustedRootPath } : {}),
-            ...(p.certificateChainPath ? { certificateChain: p.certificateChainPath } : {}),
-            ...(p.timestampChainPath ? { timestampChain: p.timestampChainPath } : {}),
+            trustedRoot: p.trustedRootPath,
+            certificateChain: p.certificateChainPath,
+            timestampChain: p.timestampChainPath,
           };
-  const policyFlags =
-    p.kind === 'key'
-      ? `--key ${p.publicKeyPath}`
-      : `--certificate-identity ${p.identity ?? ''} --certificate-oidc-issuer ${p.issuer}` +
-        (p.workflow ? ` --certificate-github-workflow-repository ${p.workflow.repository} --certificate-github-workflow-trigger ${p.workflow.trigger}` : '') +
-        (p.trustedRootPath ? ` --trusted-root ${p.trustedRootPath}` : p.certificateChainPath ? ` --certificate-chain ${p.certificateChainPath}` : '');
   const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
   const att = input.attestations;
   const attestationCommands = (major: 'v3' | 'v2') =>
@@ -99,21 +95,15 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
     image: { ...image, platforms: input.image.platforms, manifests: input.image.manifests, base: formatDigestReference(input.image.base) },
     chart: { ...chart, name: input.chart.name, version: input.chart.version },
     signing,
-    ...(att ? { attestations: att } : {}),
+    attestations: att,
     verify: {
       image: cosignVerifyCommand(input.image.ref, p),
       chart: cosignVerifyCommand(input.chart.ref, p),
-      release: `npm run verify -- ${chart.ref} ${policyFlags}${input.dirty ? ' --allow-dirty' : ''}`,
+      release: ['npm run verify --', chart.ref, ...policyArgs(p), ...flag('allow-dirty', input.dirty)].join(' '),
       ...attestationCommands('v3'),
-      ...(v2Differs
-        ? {
-            cosignV2: {
-              image: cosignVerifyCommand(input.image.ref, p, 'v2'),
-              chart: cosignVerifyCommand(input.chart.ref, p, 'v2'),
-              ...attestationCommands('v2'),
-            },
-          }
-        : {}),
+      cosignV2: v2Differs
+        ? { image: cosignVerifyCommand(input.image.ref, p, 'v2'), chart: cosignVerifyCommand(input.chart.ref, p, 'v2'), ...attestationCommands('v2') }
+        : undefined,
     },
   };
 }

@@ -1,103 +1,109 @@
-// The pipeline CLI's argument lists for the Dagger module's functions. The module runs
-// `node pipeline/dist/cli.mjs <these>` in its toolbox; the tests run the very same lists with the
-// same compiled CLI on the host, against a real registry. Secrets never appear here: they travel as
+// The pipeline CLI's argument lists, written from typed values with the flag names the command line
+// declares (./command-line.ts): the Dagger module runs `node pipeline/dist/cli.mjs <these>` in its
+// toolbox, the release summary prints the verify command with them, and the tests run the very same
+// lists with the same compiled CLI on the host. Secrets never appear here: they travel as
 // environment variables and mounted files. Pure.
+import type { CommitFacts } from './chart-package.js';
+import { flag } from './command-line.js';
+import type { Policy } from './cosign-args.js';
 import { formatDigestReference, type DigestReference } from './reference.js';
-import { PipelineError } from './errors.js';
+import type { SigningMode } from './signing-mode.js';
 
-/** The commit's facts, where the source carries no .git (a shallow CI checkout). */
-export interface GitFactArgs {
-  revision?: string;
-  commitTime?: number;
-  commitCount?: number;
-  gitTag?: string;
-  sourceUrl?: string;
-}
-
-export function gitArgs(g: GitFactArgs): string[] {
-  const given = [g.revision, g.commitTime, g.commitCount].filter((x) => x !== undefined && x !== '').length;
-  if (given !== 0 && given !== 3) throw new PipelineError('usage', 'give --revision, --commit-time and --commit-count together (or none: they are read from .git)');
+/** The commit's facts, where the source carries no .git (a shallow CI checkout), and the source URL. */
+export function commitArgs(commit: CommitFacts | undefined, sourceUrl?: string): string[] {
   return [
-    ...(given === 3 ? ['--revision', g.revision!, '--commit-time', String(g.commitTime), '--commit-count', String(g.commitCount)] : []),
-    ...(g.gitTag ? ['--git-tag', g.gitTag] : []),
-    ...(g.sourceUrl ? ['--source-url', g.sourceUrl] : []),
+    ...(commit
+      ? [
+          ...flag('revision', commit.revision),
+          ...flag('commit-time', commit.commitTime),
+          ...flag('commit-count', commit.commitCount),
+          ...flag('git-tag', commit.tag),
+        ]
+      : []),
+    ...flag('source-url', sourceUrl),
   ];
 }
 
-/** How the release is signed: a mounted key, keyless (GitHub Actions' OIDC), or a throwaway key. */
-export type SigningArgs =
-  | { kind: 'key'; keyPath: string }
-  | { kind: 'keyless'; identity: string; issuer: string; fulcioUrl?: string; timestampUrl?: string; trustedRootPath?: string }
-  | { kind: 'generated' };
-
-function signingArgs(s: SigningArgs): string[] {
-  switch (s.kind) {
+export function signingArgs(mode: SigningMode): string[] {
+  switch (mode.kind) {
+    case 'embedded-key':
+      return [];
     case 'key':
-      return ['--key', s.keyPath];
+      return flag('key', mode.keyPath);
+    case 'certificate':
+      return [...flag('key', mode.keyPath), ...flag('certificate', mode.certificatePath), ...flag('certificate-chain', mode.chainPath)];
     case 'keyless':
       return [
-        '--keyless',
-        '--certificate-identity',
-        s.identity,
-        '--certificate-oidc-issuer',
-        s.issuer,
-        ...(s.fulcioUrl ? ['--fulcio-url', s.fulcioUrl] : []),
-        ...(s.timestampUrl ? ['--timestamp-url', s.timestampUrl] : []),
-        ...(s.trustedRootPath ? ['--trusted-root', s.trustedRootPath] : []),
+        ...flag('keyless', true),
+        ...flag('certificate-identity', mode.identity),
+        ...flag('certificate-oidc-issuer', mode.issuer),
+        ...flag('trusted-root', mode.sigstore?.trustedRootPath),
+        ...flag('fulcio-url', mode.sigstore?.fulcioUrl),
+        ...flag('timestamp-url', mode.sigstore?.timestampUrl),
       ];
-    case 'generated':
-      return [];
+    case 'local-sigstore':
+      return flag('sigstore', 'local');
   }
 }
 
-export interface RegistryArgs {
+/** Who may have signed, as `verify` and `reproduce` take it. */
+export function policyArgs(policy: Policy): string[] {
+  if (policy.kind === 'key') return flag('key', policy.publicKeyPath);
+  return [
+    ...('exact' in policy.identity ? flag('certificate-identity', policy.identity.exact) : flag('certificate-identity-regexp', policy.identity.regexp)),
+    ...flag('certificate-oidc-issuer', policy.issuer),
+    ...flag('certificate-github-workflow-repository', policy.workflow?.repository),
+    ...flag('certificate-github-workflow-trigger', policy.workflow?.trigger),
+    // One trust material: a Sigstore trusted root, else a private CA's chain or roots.
+    ...(policy.trustedRootPath
+      ? flag('trusted-root', policy.trustedRootPath)
+      : [...flag('certificate-chain', policy.certificateChainPath), ...flag('ca-roots', policy.caRootsPath)]),
+  ];
+}
+
+/** Where to publish. */
+export interface Target {
   registry: string;
-  plainHttp?: boolean;
+  plainHttp: boolean;
 }
 
-const registryArgs = (r: RegistryArgs) => ['--registry', r.registry, ...(r.plainHttp ? ['--plain-http'] : [])];
+const targetArgs = (t: Target) => [...flag('registry', t.registry), ...flag('plain-http', t.plainHttp)];
 
-export function imageArgs(o: { baseImage?: string; output: string; git: GitFactArgs }): string[] {
-  return ['image', ...(o.baseImage ? ['--base-image', o.baseImage] : []), ...gitArgs(o.git), '--output', o.output, '--json'];
+/** What the image is built from: a base image by digest, and the commit. */
+export interface BuildInputs {
+  baseImage?: string;
+  commit?: CommitFacts;
+  sourceUrl?: string;
 }
 
-export function chartPackageArgs(o: { image: DigestReference; output: string; git: GitFactArgs }): string[] {
-  return ['chart-package', '--image', formatDigestReference(o.image), ...gitArgs(o.git), '--output', o.output, '--json'];
+const buildArgs = (b: BuildInputs) => [...flag('base-image', b.baseImage), ...commitArgs(b.commit, b.sourceUrl)];
+
+export function imageArgs(o: BuildInputs & { output: string }): string[] {
+  return ['image', ...buildArgs(o), ...flag('output', o.output), ...flag('json', true)];
 }
 
-export function publishArgs(o: RegistryArgs & { baseImage?: string; skipTests?: boolean; git: GitFactArgs }): string[] {
+export function chartPackageArgs(o: { image: DigestReference; output: string; commit?: CommitFacts; sourceUrl?: string }): string[] {
   return [
-    'publish',
-    ...registryArgs(o),
-    ...(o.baseImage ? ['--base-image', o.baseImage] : []),
-    ...gitArgs(o.git),
-    ...(o.skipTests ? ['--skip-tests'] : []),
-    '--json',
+    'chart-package',
+    ...flag('image', formatDigestReference(o.image)),
+    ...commitArgs(o.commit, o.sourceUrl),
+    ...flag('output', o.output),
+    ...flag('json', true),
   ];
 }
 
-export function signArgs(o: { refs: readonly DigestReference[]; signing: SigningArgs; plainHttp?: boolean }): string[] {
-  if (o.signing.kind === 'generated') throw new PipelineError('usage', 'sign needs a key or keyless signing');
-  return ['sign', ...signingArgs(o.signing), ...(o.plainHttp ? ['--plain-http'] : []), ...o.refs.map(formatDigestReference), '--json'];
+export function publishArgs(o: Target & BuildInputs & { skipTests: boolean }): string[] {
+  return ['publish', ...targetArgs(o), ...buildArgs(o), ...flag('skip-tests', o.skipTests), ...flag('json', true)];
 }
 
-/** How a release is verified: a public key file, or a keyless identity and issuer. */
-export type VerifyPolicyArgs = { kind: 'key'; publicKeyPath: string } | { kind: 'identity'; identity: string; issuer: string };
-
-export function verifyArgs(o: { chart: DigestReference; policy: VerifyPolicyArgs; plainHttp?: boolean }): string[] {
-  const policy =
-    o.policy.kind === 'key' ? ['--key', o.policy.publicKeyPath] : ['--certificate-identity', o.policy.identity, '--certificate-oidc-issuer', o.policy.issuer];
-  return ['verify', formatDigestReference(o.chart), ...policy, ...(o.plainHttp ? ['--plain-http'] : [])];
+export function signArgs(o: { refs: readonly DigestReference[]; signing: SigningMode; plainHttp: boolean }): string[] {
+  return ['sign', ...signingArgs(o.signing), ...flag('plain-http', o.plainHttp), ...o.refs.map(formatDigestReference), ...flag('json', true)];
 }
 
-export function releaseArgs(o: RegistryArgs & { signing: SigningArgs; baseImage?: string; skipTests?: boolean; git: GitFactArgs }): string[] {
-  return [
-    'release',
-    ...registryArgs(o),
-    ...signingArgs(o.signing),
-    ...(o.baseImage ? ['--base-image', o.baseImage] : []),
-    ...gitArgs(o.git),
-    ...(o.skipTests ? ['--skip-tests'] : []),
-    '--json',
-  ];
+export function verifyArgs(o: { chart: DigestReference; policy: Policy; plainHttp: boolean }): string[] {
+  return ['verify', formatDigestReference(o.chart), ...policyArgs(o.policy), ...flag('plain-http', o.plainHttp)];
+}
+
+export function releaseArgs(o: Target & BuildInputs & { signing: SigningMode; skipTests: boolean }): string[] {
+  return ['release', ...targetArgs(o), ...signingArgs(o.signing), ...buildArgs(o), ...flag('skip-tests', o.skipTests), ...flag('json', true)];
 }

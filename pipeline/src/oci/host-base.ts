@@ -28,7 +28,7 @@ export function parseLdd(output: string): string[] {
 export interface HostBase {
   layout: OciLayout;
   /** The index descriptor in the layout's index.json. */
-  index: Descriptor;
+  descriptor: Descriptor;
   platform: string;
 }
 
@@ -41,13 +41,16 @@ async function fingerprint(nodePath: string): Promise<string> {
 export async function hostBaseImage(cacheDir: string): Promise<HostBase> {
   const arch = GOARCH[process.arch];
   if (process.platform !== 'linux' || !arch) {
-    throw new PipelineError('environment', `the host base image needs Linux on x64 or arm64 (this is ${process.platform}/${process.arch}); pass --base-image <ref@sha256:…>`);
+    throw new PipelineError(
+      'environment',
+      `the host base image needs Linux on x64 or arm64 (this is ${process.platform}/${process.arch}); pass --base-image <ref@sha256:…>`,
+    );
   }
   const node = await realpath(process.execPath);
   const { dir } = await cachedDirectory(join(cacheDir, `host-base-${await fingerprint(node)}`), (partial) => build(partial, node, arch));
   const layout = new OciLayout(dir);
-  const index = (await layout.readIndex()).manifests[0]!;
-  return { layout, index, platform: `linux/${arch}` };
+  const descriptor = (await layout.readIndex()).manifests[0]!;
+  return { layout, descriptor, platform: `linux/${arch}` };
 }
 
 /** Writes the base image's OCI layout into `dir`: one layer with node, its libraries and CA certificates. */

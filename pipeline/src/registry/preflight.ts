@@ -7,7 +7,9 @@ import { registryStatus } from './probe.js';
 export async function checkRegistryReachable(registry: string, access: RegistryAccess = {}): Promise<void> {
   const scheme = access.plainHttp || isLoopbackRegistry(registry) ? 'http' : 'https';
   const status = await registryStatus(registry, scheme, 10_000).catch((err: NodeJS.ErrnoException) => {
-    throw new PipelineError('registry', `cannot reach the registry ${registry} (${err.code ?? err.message}); check --registry, or start the registry first`, { cause: err });
+    throw new PipelineError('registry', `cannot reach the registry ${registry} (${err.code ?? err.message}); check --registry, or start the registry first`, {
+      cause: err,
+    });
   });
   if (status !== 200 && status !== 401) throw new PipelineError('registry', `${scheme}://${registry}/v2/ answered ${status}; is it an OCI registry?`);
 }

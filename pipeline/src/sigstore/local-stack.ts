@@ -67,7 +67,10 @@ export async function startLocalSigstore(
   // The timestamp authority serves its metrics on every interface, port 2112 (not configurable), and
   // cosign reaches for Sigstore's public TUF repository when it signs: both stay inside a namespace.
   if (!networkIsolated())
-    throw new PipelineError('environment', 'the local Sigstore services run only in a network namespace of their own (npm run pipeline -- --sigstore local makes one)');
+    throw new PipelineError(
+      'environment',
+      'the local Sigstore services run only in a network namespace of their own (npm run pipeline -- --sigstore local makes one)',
+    );
   await mkdir(dir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {

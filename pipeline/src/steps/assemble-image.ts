@@ -10,33 +10,23 @@ import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, 
 import { cachedDirectory, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { OciLayout } from '../oci/layout.js';
-import { noted, type Noted } from '../progress.js';
+import { notedAs, type Noted } from '../progress.js';
 import { appLayers } from './app-layers.js';
-import { APP_BUILD_INPUTS } from './build-app.js';
-import type { BaseImage } from './base-image.js';
+import { APP_BUILD_INPUTS, type BaseImage, type BuiltImage } from '../artifacts.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
 
-export interface BuiltImage {
-  layout: OciLayout;
-  /** The image index: its digest is the image's digest. */
-  index: Descriptor;
-  /** One manifest per platform, each signed as well as the index. */
-  manifests: Descriptor[];
-  platforms: string[];
-}
-
 async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
-  if (isIndex(base.top)) return selectPlatforms(await base.layout.readJson<ImageIndex>(base.top.digest));
-  const manifest = await base.layout.readJson<ImageManifest>(base.top.digest);
+  if (isIndex(base.descriptor)) return selectPlatforms(await base.layout.readJson<ImageIndex>(base.descriptor.digest));
+  const manifest = await base.layout.readJson<ImageManifest>(base.descriptor.digest);
   const config = await base.layout.readJson<ImageConfig>(manifest.config.digest);
-  return [{ ...base.top, platform: { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) } }];
+  return [{ ...base.descriptor, platform: { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) } }];
 }
 
 /** What the image is made of: same key, same bytes (the assembly is deterministic). */
 async function imageKey(ctx: StepContext, base: BaseImage, commitTime: number): Promise<string> {
   const sources = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/package-lock.json']);
   return createHash('sha256')
-    .update(JSON.stringify({ v: 2, base: formatDigestReference(base.ref), top: base.top.digest, sources, release: ctx.release, commitTime }))
+    .update(JSON.stringify({ v: 2, base: formatDigestReference(base.ref), top: base.descriptor.digest, sources, release: ctx.release, commitTime }))
     .digest('hex')
     .slice(0, 32);
 }
@@ -46,15 +36,15 @@ export async function assembleImage(ctx: StepContext, base: BaseImage, dist: str
     assemble(ctx, base, dist, commitTime, partial),
   );
   const image = await readBuiltImage(new OciLayout(dir));
-  return noted(image, `${built ? '' : 'cached: '}${image.index.digest.slice(0, 19)}… ${image.platforms.join(', ')}`);
+  return notedAs(built, image, `${image.descriptor.digest.slice(0, 19)}… ${image.platforms.join(', ')}`);
 }
 
 /** The image an OCI layout written by `assemble` holds. */
 export async function readBuiltImage(layout: OciLayout): Promise<BuiltImage> {
-  const top = (await layout.readIndex()).manifests[0];
-  if (!top) throw new PipelineError('build', `${layout.dir} holds no image`);
-  const { manifests } = await layout.readJson<ImageIndex>(top.digest);
-  return { layout, index: top, manifests, platforms: manifests.map((m) => platformString(m.platform!)) };
+  const descriptor = (await layout.readIndex()).manifests[0];
+  if (!descriptor) throw new PipelineError('build', `${layout.dir} holds no image`);
+  const { manifests } = await layout.readJson<ImageIndex>(descriptor.digest);
+  return { layout, descriptor, manifests, platforms: manifests.map((m) => platformString(m.platform!)) };
 }
 
 async function assemble(ctx: StepContext, base: BaseImage, dist: string, commitTime: number, dir: string): Promise<void> {

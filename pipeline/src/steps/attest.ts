@@ -3,25 +3,19 @@
 // attestation of the same type that already verifies for this digest is not attached again.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cosignAttestArgs, type PredicateType } from '../../../ci/src/core/cosign-args.js';
-import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import { cosignAttestArgs } from '../../../ci/src/core/cosign-args.js';
+import { formatDigestReference } from '../../../ci/src/core/reference.js';
 import { eachConcurrently } from '../concurrently.js';
+import type { Attestation } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
-import { noted, type Noted } from '../progress.js';
+import { noted, reused, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
-import { cosignReason } from './verify.js';
-import { verifiedStatements } from './verify-attestation.js';
+import { cosignReason } from '../clients/cosign.js';
+import { verifiedStatements } from '../clients/cosign.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
-
-export interface Attestation {
-  ref: DigestReference;
-  type: PredicateType;
-  /** The predicate, as JSON text or a file already written (an SBOM). */
-  predicate: { json: unknown } | { file: string };
-}
 
 async function predicateFile(ctx: StepContext, a: Attestation): Promise<string> {
   if ('file' in a.predicate) return a.predicate.file;
@@ -66,8 +60,7 @@ export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, a
     for (const a of group) await attach(a);
   });
   const attached = missing.length;
-  return noted(
-    undefined,
-    attached === 0 ? `cached: all ${attestations.length} already attached by this signer` : `${attached} of ${attestations.length} attached`,
-  );
+  return attached === 0
+    ? reused(undefined, `all ${attestations.length} already attached by this signer`)
+    : noted(undefined, `${attached} of ${attestations.length} attached`);
 }

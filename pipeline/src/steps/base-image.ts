@@ -3,34 +3,25 @@
 // by digest (untagged: nothing is tagged before it is signed and verified).
 import { join } from 'node:path';
 import { cranePullArgs } from '../../../ci/src/core/crane-args.js';
-import { digestReference, formatDigestReference, parseDigestReference, repositoryIn, type DigestReference } from '../../../ci/src/core/reference.js';
-import type { Descriptor } from '../../../ci/src/core/oci.js';
+import { digestReference, formatDigestReference, parseDigestReference, repositoryIn } from '../../../ci/src/core/reference.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
+import { HOST_BASE, type BaseImage } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { hostBaseImage } from '../oci/host-base.js';
 import { OciLayout } from '../oci/layout.js';
-import { noted, type Noted } from '../progress.js';
+import { noted, notedAs, type Noted } from '../progress.js';
 import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
-import { pushLayout } from './push-layout.js';
+import { pushLayout } from '../clients/crane.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
-
-export interface BaseImage {
-  ref: DigestReference;
-  layout: OciLayout;
-  /** The top descriptor (an index or a single manifest). */
-  top: Descriptor;
-}
-
-export const HOST_BASE = 'host';
 
 export async function resolveBaseImage(ctx: StepContext, base: string): Promise<Noted<BaseImage>> {
   if (base === HOST_BASE) {
     const host = await hostBaseImage(ctx.out.cache);
-    const ref = digestReference(repositoryIn(ctx.target, 'base/node-host'), host.index.digest);
+    const ref = digestReference(repositoryIn(ctx.target, 'base/node-host'), host.descriptor.digest);
     await pushLayout(ctx, host.layout, ref, 'the host base image');
-    return noted({ ref, layout: host.layout, top: host.index }, `host node ${process.version}, ${host.platform}`);
+    return noted({ ref, layout: host.layout, descriptor: host.descriptor }, `host node ${process.version}, ${host.platform}`);
   }
 
   const ref = parseDigestReference(base, '--base-image');
@@ -43,6 +34,6 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
     if (top?.digest !== ref.digest) throw new PipelineError('registry', `crane pulled ${top?.digest ?? 'nothing'} for ${wanted}`);
   });
   const layout = new OciLayout(dir);
-  const top = (await layout.readIndex()).manifests[0]!;
-  return noted({ ref, layout, top }, built ? 'pulled' : 'cached');
+  const descriptor = (await layout.readIndex()).manifests[0]!;
+  return notedAs(built, { ref, layout, descriptor }, built ? 'pulled' : '');
 }

@@ -3,12 +3,11 @@
 // unchanged source tree is never built twice, and concurrent runs never see each other's half-written output.
 import { join } from 'node:path';
 import { cachedDirectory, exists, hashInputs } from '../cache.js';
+import { APP_BUILD_INPUTS } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
-import { noted, type Noted } from '../progress.js';
+import { notedAs, type Noted } from '../progress.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
-
-export const APP_BUILD_INPUTS = ['app/src', 'app/package.json', 'app/package-lock.json', 'app/build.mjs', 'app/bundled-lock.mjs', 'tsconfig.base.json'];
 
 /** Resolves with the folder holding the compiled app (what goes to /app/dist in the image). */
 export async function buildApp(ctx: StepContext): Promise<Noted<string>> {
@@ -16,8 +15,9 @@ export async function buildApp(ctx: StepContext): Promise<Noted<string>> {
   const key = (await hashInputs(ctx.root, APP_BUILD_INPUTS)).slice(0, 32);
   const esbuild = join(app, 'node_modules', 'esbuild', 'package.json');
   const { dir, built } = await cachedDirectory(join(ctx.out.cache, `app-dist-${key}`), async (partial) => {
-    if (!(await exists(esbuild))) throw new PipelineError('environment', "app dependencies are not installed; run 'npm run bootstrap' (it runs npm ci in app/)");
+    if (!(await exists(esbuild)))
+      throw new PipelineError('environment', "app dependencies are not installed; run 'npm run bootstrap' (it runs npm ci in app/)");
     await run(process.execPath, ['build.mjs', partial], { cwd: app });
   });
-  return noted(dir, built ? 'bundled' : 'cached: sources unchanged');
+  return notedAs(built, dir, built ? 'bundled' : 'sources unchanged');
 }

@@ -7,8 +7,9 @@ import { parse } from 'yaml';
 import { chartAnnotations, chartConfig, chartManifest, type ChartMetadata } from '../../../ci/src/core/chart-artifact.js';
 import { stampChartYaml, stampValuesYaml } from '../../../ci/src/core/chart-package.js';
 import { helmLintArgs, helmPackageArgs } from '../../../ci/src/core/helm-args.js';
-import { MediaType, type Descriptor } from '../../../ci/src/core/oci.js';
+import { MediaType } from '../../../ci/src/core/oci.js';
 import { repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
+import type { PackagedChart } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { OciLayout } from '../oci/layout.js';
@@ -16,17 +17,7 @@ import { noted, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
 
-export const CHART_NAME = 'koa-service';
-
-export interface PackagedChart {
-  /** The .tgz helm packaged. */
-  path: string;
-  name: string;
-  version: string;
-  /** The chart as an OCI artifact, and its manifest (whose digest names the chart). */
-  layout: OciLayout;
-  manifest: Descriptor;
-}
+const CHART_NAME = 'koa-service';
 
 async function setTimes(dir: string, seconds: number): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -70,5 +61,5 @@ export async function packageChart(ctx: StepContext, image: DigestReference, com
   const content = { mediaType: MediaType.helmChart, ...(await layout.putBytes(await readFile(path))) };
   const manifest = await layout.putJson(MediaType.manifest, chartManifest(config, content, chartAnnotations(metadata, commitTime)));
   await layout.writeIndex([manifest]);
-  return noted({ path, name: CHART_NAME, version, layout, manifest }, `${CHART_NAME}-${version}.tgz ${manifest.digest.slice(0, 19)}…`);
+  return noted({ path, name: CHART_NAME, version, layout, descriptor: manifest }, `${CHART_NAME}-${version}.tgz ${manifest.digest.slice(0, 19)}…`);
 }

@@ -16,17 +16,10 @@ import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { concurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
-import { noted, type Noted } from '../progress.js';
+import { notedAs, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
-import type { BuiltImage } from './assemble-image.js';
-import type { BaseImage } from './base-image.js';
+import type { BaseImage, BuiltImage, Sbom } from '../artifacts.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
-
-export interface Sbom {
-  path: string;
-  packages: number;
-  files: number;
-}
 
 /**
  * syft's settings, as environment: no update check (nothing leaves the machine), every file listed
@@ -79,7 +72,7 @@ async function syft(args: string[], what: string, env: Record<string, string> = 
 
 /** What the binary classifier finds in the base, as syft JSON, once per base digest. */
 async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> {
-  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.top.digest)}-${SETTINGS}`), (partial) =>
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.descriptor.digest)}-${SETTINGS}`), (partial) =>
     // Packages and their links only: the files are listed (with digests) by the image's own scan.
     syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }),
   );
@@ -89,7 +82,7 @@ async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseImage): Promise<Noted<Sbom>> {
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.index.digest)}-${SETTINGS}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.descriptor.digest)}-${SETTINGS}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
       () => baseBinaries(ctx, base),
@@ -102,5 +95,5 @@ export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseI
   const path = join(dir, 'sbom.spdx.json');
   const doc = await readJson<{ packages?: unknown[]; files?: unknown[] }>(path);
   const sbom = { path, packages: doc.packages?.length ?? 0, files: doc.files?.length ?? 0 };
-  return noted(sbom, `${built ? '' : 'cached: '}${sbom.packages} packages, ${sbom.files} files`);
+  return notedAs(built, sbom, `${sbom.packages} packages, ${sbom.files} files`);
 }

@@ -13,7 +13,9 @@ export const SCAN_COMMAND_ENV = 'PIPELINE_SCAN_COMMAND';
 export async function scanSbom(ctx: StepContext, command: string, sbomPath: string): Promise<Noted<void>> {
   // The command is the user's own shell text; the SBOM path goes in as a positional parameter, never spliced in.
   await run('sh', ['-c', `${command} "$1"`, 'scan', sbomPath], { env: { ...process.env, ...ctx.toolEnv }, secrets: ctx.secrets }).catch((err: Error) => {
-    throw new PipelineError('verification', `${SCAN_COMMAND_ENV} (${command}) rejected the SBOM: ${err.message.split('\n').slice(0, 3).join(' ')}`, { cause: err });
+    throw new PipelineError('verification', `${SCAN_COMMAND_ENV} (${command}) rejected the SBOM: ${err.message.split('\n').slice(0, 3).join(' ')}`, {
+      cause: err,
+    });
   });
   return noted(undefined, `passed: ${command}`);
 }

@@ -7,10 +7,10 @@ import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
-import { noted, type Noted } from '../progress.js';
+import { noted, reused, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
-import { cosignReason, cosignVerify } from './verify.js';
+import { cosignReason, cosignVerify } from '../clients/cosign.js';
 import { PipelineError } from '../../../ci/src/core/errors.js';
 
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
@@ -30,5 +30,5 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
     return true;
   });
   const signed = outcomes.filter(Boolean).length;
-  return noted(undefined, signed === 0 ? `cached: all ${refs.length} already signed by this signer` : `${signed} of ${refs.length} signed`);
+  return signed === 0 ? reused(undefined, `all ${refs.length} already signed by this signer`) : noted(undefined, `${signed} of ${refs.length} signed`);
 }

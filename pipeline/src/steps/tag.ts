@@ -13,7 +13,11 @@ export async function tagRelease(ctx: StepContext, refs: readonly DigestReferenc
   const tag = versionTag(ctx.release.version);
   for (const ref of refs) {
     await withRetry(() => run(tool('crane'), craneTagArgs(ref, tag, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets })).catch((err: Error) => {
-      throw new PipelineError('registry', `tagging ${formatDigestReference(ref)} as ${tag} failed (it is signed and verified; rerun to tag it): ${err.message}`, { cause: err });
+      throw new PipelineError(
+        'registry',
+        `tagging ${formatDigestReference(ref)} as ${tag} failed (it is signed and verified; rerun to tag it): ${err.message}`,
+        { cause: err },
+      );
     });
   }
   return noted(undefined, tag);

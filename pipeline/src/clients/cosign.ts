@@ -1,0 +1,93 @@
+// The cosign client: `cosign verify` and `cosign verify-attestation` run with the pinned binary,
+// their output read into typed values, and the one line of a failure that says why.
+import { cosignVerifyArgs, cosignVerifyAttestationArgs, identityText, type PredicateType, type Policy } from '../../../ci/src/core/cosign-args.js';
+import { CommandError, PipelineError } from '../../../ci/src/core/errors.js';
+import { coversDigest, type Statement } from '../../../ci/src/core/provenance.js';
+import type { DigestReference } from '../../../ci/src/core/reference.js';
+import type { ToolAccess } from '../context.js';
+import { run } from '../exec.js';
+import { tool, type ToolName } from '../tools.js';
+interface SimpleSigning {
+  critical?: { image?: { 'docker-manifest-digest'?: string } };
+  optional?: { Subject?: string; Issuer?: string } | null;
+}
+
+export interface Verified {
+  /** Valid signatures over exactly this digest. */
+  count: number;
+  /** Who signed, as cosign established it. */
+  signer: string;
+}
+
+/** Runs `cosign verify`; resolves when a valid signature covers exactly this digest. */
+export async function cosignVerify(ctx: ToolAccess, policy: Policy, ref: DigestReference, binary: ToolName = 'cosign'): Promise<Verified> {
+  const { digest } = ref;
+  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+    timeoutMs: ctx.timeoutMs,
+  });
+  const payloads = JSON.parse(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('['))
+      .pop() ?? '[]',
+  ) as SimpleSigning[];
+  const matching = payloads.filter((p) => p.critical?.image?.['docker-manifest-digest'] === digest);
+  if (matching.length === 0) throw new PipelineError('verification', `cosign verified no signature for ${digest}`);
+  const subject = matching.find((p) => p.optional?.Subject)?.optional;
+  const signer =
+    policy.kind === 'key' ? `key ${policy.publicKeyPath}` : `${subject?.Subject ?? identityText(policy.identity)} (${subject?.Issuer ?? policy.issuer})`;
+  return { count: matching.length, signer };
+}
+
+/** The line of a cosign failure that says why ("Error: no matching signatures: …"). */
+export function cosignReason(err: unknown): string {
+  const text = err instanceof CommandError ? err.output : err instanceof Error ? err.message : String(err);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line = lines.find((l) => l.startsWith('Error:')) ?? lines[lines.length - 1] ?? 'verification failed';
+  return line.replace(/^Error:\s*/, '').replace(/^main\.go:\d+: error during command execution:\s*/, '');
+}
+
+interface Envelope {
+  payloadType?: string;
+  payload?: string;
+}
+
+/** The in-toto statements in what `cosign verify-attestation` printed: one DSSE envelope per line. */
+export function statementsIn(stdout: string): Statement[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Envelope)
+    .filter((e) => e.payloadType === 'application/vnd.in-toto+json' && e.payload)
+    .map((e) => JSON.parse(Buffer.from(e.payload!, 'base64').toString('utf8')) as Statement);
+}
+
+/** The statements cosign verified for `ref`, decoded; fails when none is about this digest. */
+export async function verifiedStatements(
+  ctx: ToolAccess,
+  policy: Policy,
+  ref: DigestReference,
+  type: PredicateType,
+  options: { policyFile?: string; binary?: ToolName } = {},
+): Promise<Statement[]> {
+  const { stdout } = await run(tool(options.binary ?? 'cosign'), cosignVerifyAttestationArgs(ref, policy, type, ctx.access, 'v3', options.policyFile), {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+    timeoutMs: ctx.timeoutMs,
+  });
+  const statements = statementsIn(stdout);
+  const about = statements.filter((s) => coversDigest(s, ref.digest));
+  if (about.length === 0) {
+    throw new PipelineError(
+      'verification',
+      statements.length ? `the ${type} attestations found are about other digests, not ${ref.digest}` : `cosign verified no ${type} attestation`,
+    );
+  }
+  return about;
+}

@@ -1,0 +1,53 @@
+// The crane client: an OCI layout pushed to repository@digest (untagged; crane skips blobs the
+// registry has, retries 5xx and resets, and writes the top manifest only after every blob and
+// child manifest is in; a failed push is rerun to resume), and a manifest read by digest.
+import { craneManifestArgs, cranePushArgs } from '../../../ci/src/core/crane-args.js';
+import { PipelineError } from '../../../ci/src/core/errors.js';
+import type { Descriptor } from '../../../ci/src/core/oci.js';
+import { formatDigestReference, repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
+import type { StepContext, ToolAccess } from '../context.js';
+import { run } from '../exec.js';
+import type { OciLayout } from '../oci/layout.js';
+import { explainRegistryError } from '../registry/preflight.js';
+import { firstLine, withRetry } from '../retry.js';
+import { tool } from '../tools.js';
+
+/** Parses crane's "host/repo@sha256:…" output line. */
+export function digestFromCraneOutput(output: string): string {
+  const m = output.trim().match(/@(sha256:[a-f0-9]{64})\s*$/);
+  if (!m) throw new PipelineError('registry', `crane printed no digest: ${output.trim()}`);
+  return m[1]!;
+}
+
+export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: DigestReference, what: string): Promise<DigestReference> {
+  const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+  const { stdout } = await withRetry(push, { onRetry: (n, err) => ctx.progress.info(`${what}: push attempt ${n} failed (${firstLine(err)}); retrying`) }).catch(
+    (err: Error) => {
+      throw new PipelineError(
+        'registry',
+        `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err, ref.registry)}`,
+        { cause: err },
+      );
+    },
+  );
+  const digest = digestFromCraneOutput(stdout);
+  if (digest !== ref.digest) throw new PipelineError('registry', `the registry stored ${what} as ${digest}, but what was built is ${ref.digest}`);
+  return ref;
+}
+
+export interface AnyManifest {
+  mediaType?: string;
+  manifests?: Descriptor[];
+  layers?: Descriptor[];
+}
+
+export async function manifestOf(ctx: ToolAccess, ref: DigestReference): Promise<AnyManifest> {
+  const { stdout } = await run(tool('crane'), craneManifestArgs(ref, ctx.access), {
+    env: ctx.toolEnv,
+    secrets: ctx.secrets,
+    timeoutMs: ctx.timeoutMs,
+  }).catch((err: Error) => {
+    throw new PipelineError('registry', `could not read ${formatDigestReference(ref)}: ${explainRegistryError(err, ref.registry)}`, { cause: err });
+  });
+  return JSON.parse(stdout) as AnyManifest;
+}
