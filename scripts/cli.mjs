@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { toolsDir } from './locations.mjs';
+// Relative, not by package name: this runs before the npm packages (and the workspace links) exist.
+import { toolsDir } from '../pipeline/locations.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'pipeline', 'dist', 'cli.mjs');
@@ -39,7 +40,7 @@ function missingTools() {
 function stale() {
   if (!existsSync(bundle)) return 'the pipeline CLI is not built';
   const built = statSync(bundle).mtimeMs;
-  for (const src of ['pipeline/src', 'ci/src/core', 'ci/src/images.ts', 'package-lock.json']) if (newest(join(root, src)) > built) return `${src} changed`;
+  for (const src of ['pipeline/src', 'pipeline/package.json', 'ci/src/core', 'package-lock.json']) if (newest(join(root, src)) > built) return `${src} changed`;
   for (const dir of ['.', 'app']) {
     const sum = createHash('sha256')
       .update(readFileSync(join(root, dir, 'package-lock.json')))

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { releaseIdentity } from '../../ci/src/core/trust-rule.js';
+import { releaseIdentity } from '@release-pipeline/core/trust-rule.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { stampChartYaml, stampValuesYaml } from '../../ci/src/core/chart-package.js';
-import { run } from '../../pipeline/src/exec.js';
-import { tool } from '../../pipeline/src/tools.js';
+import { stampChartYaml, stampValuesYaml } from '@release-pipeline/core/chart-package.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { tool } from '@release-pipeline/pipeline/tools.js';
 import { validateManifest } from './k8s-validate.js';
 
 const chartDir = fileURLToPath(new URL('..', import.meta.url));

@@ -9,7 +9,7 @@ import type { ReleaseSummary } from './core/release-summary.js';
 import type { CommitFacts } from './core/chart-package.js';
 import type { SigningMode } from './core/signing-mode.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
-import { RUNTIME_BASE_IMAGE } from './images.js';
+import { RUNTIME_BASE_IMAGE } from './core/images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
 import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
 import { PipelineError } from './core/errors.js';

@@ -2,7 +2,7 @@
 // containers (./toolbox.ts), and `npm run toolbox -- replay` executes the same steps for real on a
 // Debian root file system standing in for each pinned image (scripts/toolbox-replay/). Pure: no
 // Dagger import, so the replay reads exactly what the module runs.
-import type { ToolboxImage } from './images.js';
+import type { ToolboxImage } from './core/images.js';
 
 export const SRC = '/src';
 export const TOOLS = '/opt/tools/bin';
@@ -95,6 +95,9 @@ export function toolsContainer(tools: readonly RuntimeTool[]): Stage {
 export const PACKAGE_INPUTS = [
   'package.json',
   'package-lock.json',
+  // The root's workspaces, which npm ci links from their package.json alone.
+  'pipeline/package.json',
+  'ci/src/core/package.json',
   'app/package.json',
   'app/package-lock.json',
   'scripts/bootstrap.sh',

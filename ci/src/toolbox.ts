@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { dag, type Container, type Directory, type Secret, type Service } from '@dagger.io/dagger';
 import { registryConfig } from './core/registry-config.js';
-import { PINNED_IMAGES } from './images.js';
+import { PINNED_IMAGES } from './core/images.js';
 import {
   CLI,
   FUNCTION_TOOLS,

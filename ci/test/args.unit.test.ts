@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cosignSignArgs, cosignVerifyArgs, cosignVerifyCommand, githubWorkflowIdentity, GITHUB_ACTIONS_ISSUER } from '../src/core/cosign-args.js';
-import { helmTemplateArgs, PACKAGED_VALUES } from '../src/core/helm-args.js';
-import { parseDigestReference } from '../src/core/reference.js';
-import { commitArgs, releaseArgs, signArgs, verifyArgs } from '../src/core/step-args.js';
+import { cosignSignArgs, cosignVerifyArgs, cosignVerifyCommand, githubWorkflowIdentity, GITHUB_ACTIONS_ISSUER } from '@release-pipeline/core/cosign-args.js';
+import { helmTemplateArgs, PACKAGED_VALUES } from '@release-pipeline/core/helm-args.js';
+import { parseDigestReference } from '@release-pipeline/core/reference.js';
+import { commitArgs, releaseArgs, signArgs, verifyArgs } from '@release-pipeline/core/step-args.js';
 
 const D = `sha256:${'ab'.repeat(32)}`;
 const local = parseDigestReference(`127.0.0.1:5000/koa-service@${D}`);

@@ -1,11 +1,18 @@
 // The attestations' pure parts: the SLSA provenance a release records and how it is read back, the
-// Rego policy cosign evaluates, the verification summary, and the bundle's own lockfile.
+// Rego policy cosign evaluates, and the verification summary.
 import { describe, expect, it } from 'vitest';
-import { bundledLock, packageKey } from '../../app/bundled-lock.mjs';
-import { provenanceRego } from '../src/core/attestation-policy.js';
-import { BUILD_TYPE, coversDigest, parseToolsLock, provenanceFacts, provenancePredicate, SLSA_PROVENANCE_V1, type Statement } from '../src/core/provenance.js';
-import { parseDigestReference } from '../src/core/reference.js';
-import { verificationSummary } from '../src/core/vsa.js';
+import { provenanceRego } from '@release-pipeline/core/attestation-policy.js';
+import {
+  BUILD_TYPE,
+  coversDigest,
+  parseToolsLock,
+  provenanceFacts,
+  provenancePredicate,
+  SLSA_PROVENANCE_V1,
+  type Statement,
+} from '@release-pipeline/core/provenance.js';
+import { parseDigestReference } from '@release-pipeline/core/reference.js';
+import { verificationSummary } from '@release-pipeline/core/vsa.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const base = parseDigestReference(`127.0.0.1:5000/base/node-host@${D('b')}`);
@@ -105,29 +112,5 @@ describe('the verification summary', () => {
       slsaVersion: '1.0',
     });
     expect(verificationSummary({ ...input, passed: false })).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
-  });
-});
-
-describe("the bundle's lockfile", () => {
-  it('maps each bundled file to its package, nested and scoped ones too', () => {
-    expect(packageKey('node_modules/koa/lib/application.js')).toBe('node_modules/koa');
-    expect(packageKey('node_modules/@koa/router/dist/index.js')).toBe('node_modules/@koa/router');
-    expect(packageKey('node_modules/a/node_modules/@s/b/x.js')).toBe('node_modules/a/node_modules/@s/b');
-    expect(packageKey('../node_modules/has-flag/index.js')).toBe('node_modules/has-flag');
-    expect(packageKey('src/main.ts')).toBeUndefined();
-  });
-
-  it('keeps the root and the bundled packages, and fails on one the lockfile does not list', () => {
-    const lock = {
-      name: 'x',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      packages: { '': { name: 'x' }, 'node_modules/koa': { version: '3.0.0', license: 'MIT' }, 'node_modules/vitest': { dev: true } },
-    };
-    expect(bundledLock(lock, ['src/a.ts', 'node_modules/koa/lib/a.js', 'node_modules/koa/lib/b.js']).packages).toEqual({
-      '': { name: 'x' },
-      'node_modules/koa': { version: '3.0.0', license: 'MIT' },
-    });
-    expect(() => bundledLock(lock, ['node_modules/left-pad/index.js'])).toThrow(/which package-lock.json does not list/);
   });
 });

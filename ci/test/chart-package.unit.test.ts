@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { releaseVersion, rfc3339, stampChartYaml, stampValuesYaml } from '../src/core/chart-package.js';
+import { releaseVersion, rfc3339, stampChartYaml, stampValuesYaml } from '@release-pipeline/core/chart-package.js';
 
 const D = `sha256:${'cd'.repeat(32)}`;
 

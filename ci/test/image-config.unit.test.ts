@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appImageConfig, appImageSettings, imageIndex, imageManifest, nodeEntrypoint, selectPlatforms } from '../src/core/image-config.js';
-import { MediaType, type ImageConfig, type ImageIndex } from '../src/core/oci.js';
+import { appImageConfig, appImageSettings, imageIndex, imageManifest, nodeEntrypoint, selectPlatforms } from '@release-pipeline/core/image-config.js';
+import { MediaType, type ImageConfig, type ImageIndex } from '@release-pipeline/core/oci.js';
 
 const id = { title: 'koa-service', version: '1.2.3', revision: 'a'.repeat(40), source: 'https://github.com/o/r', created: '2026-01-02T03:04:05Z' };
 const d = (c: string) => `sha256:${c.repeat(64)}`;

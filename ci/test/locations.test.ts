@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../pipeline/src/exec.js';
-import { goCaches, toolsDir, venvDir } from '../../scripts/locations.mjs';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { goCaches, toolsDir, venvDir } from '@release-pipeline/pipeline/locations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
+import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '@release-pipeline/core/images.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
 import { CALL_NONCE } from '../src/toolbox.js';
 import { callModule, execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
@@ -348,7 +348,7 @@ describe('pinned images', () => {
       .filter((x) => x.endsWith('.ts'))) {
       const text = readFileSync(join(srcDir, f), 'utf8');
       expect(text, f).not.toMatch(/\.plaintext\s*\(/);
-      if (f !== 'images.ts') expect(text, f).not.toMatch(/['"`][a-z0-9.-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+@sha256/);
+      if (f !== 'core/images.ts') expect(text, f).not.toMatch(/['"`][a-z0-9.-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+@sha256/);
     }
   });
 });

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../pipeline/src/exec.js';
-import { tool, type ToolName } from '../../pipeline/src/tools.js';
-import { parseToolsLock } from '../src/core/provenance.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { tool, type ToolName } from '@release-pipeline/pipeline/tools.js';
+import { parseToolsLock } from '@release-pipeline/core/provenance.js';
 import { goSatisfies } from './go-version.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseToolsLock } from '../src/core/provenance.js';
-import { GO_IMAGE, IMAGE_FACTS, NODE_IMAGE, PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '../src/images.js';
+import { parseToolsLock } from '@release-pipeline/core/provenance.js';
+import { GO_IMAGE, IMAGE_FACTS, NODE_IMAGE, PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '@release-pipeline/core/images.js';
 import { goSatisfies, parseGoVersion } from './go-version.js';
 import { FUNCTION_TOOLS, RUNTIME_TOOLS } from '../src/toolbox-plan.js';
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, isLoopbackRegistry, parseDigestReference, parseReference, parseRegistryTarget, pinned, repositoryIn } from '../src/core/reference.js';
+import {
+  formatReference,
+  isLoopbackRegistry,
+  parseDigestReference,
+  parseReference,
+  parseRegistryTarget,
+  pinned,
+  repositoryIn,
+} from '@release-pipeline/core/reference.js';
 
 const D = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

@@ -1,7 +1,7 @@
 // The commands a release prints: `npm run verify` says what the release needs to pass, no more.
 import { describe, expect, it } from 'vitest';
-import { formatSummary, releaseSummary, type SummaryInput } from '../src/core/release-summary.js';
-import { parseDigestReference } from '../src/core/reference.js';
+import { formatSummary, releaseSummary, type SummaryInput } from '@release-pipeline/core/release-summary.js';
+import { parseDigestReference } from '@release-pipeline/core/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const input: SummaryInput = {

@@ -1,7 +1,7 @@
 // What verify reads from a rendered chart: every image the cluster would run, read as Kubernetes
 // reads it (rendered-images.test.ts holds the line breaks to go-yaml's own decoder).
 import { describe, expect, it } from 'vitest';
-import { imagesIn, kubernetesLineBreaks, parseRendered } from '../src/core/rendered-images.js';
+import { imagesIn, kubernetesLineBreaks, parseRendered } from '@release-pipeline/core/rendered-images.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const SIGNED = `r.example/koa-service@${D}`;

@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, TOOLS } from '../src/toolbox.js';
-import { tool, type ToolName } from '../../pipeline/src/tools.js';
-import { runCli } from '../../pipeline/test/fixtures.js';
+import { tool, type ToolName } from '@release-pipeline/pipeline/tools.js';
+import { runCli } from '@release-pipeline/pipeline/test/fixtures.js';
 import { execState, FakeEngine, type Call, type Ref } from './fake-engine.js';
 
 export interface Replay {

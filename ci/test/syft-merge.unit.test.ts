@@ -1,6 +1,6 @@
 // The SBOM's two halves joined: the base's binary findings moved onto the image's scan.
 import { describe, expect, it } from 'vitest';
-import { withBaseFindings } from '../src/core/syft-merge.js';
+import { withBaseFindings } from '@release-pipeline/core/syft-merge.js';
 
 const image = {
   source: { id: 'image-source' },

@@ -16,13 +16,13 @@ import {
   PredicateType,
   type Policy,
   type Signer,
-} from '../src/core/cosign-args.js';
-import { craneDigestArgs, cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '../src/core/crane-args.js';
-import { helmTemplateArgs, PACKAGED_VALUES } from '../src/core/helm-args.js';
-import { parseDigestReference } from '../src/core/reference.js';
-import { CommandError, run } from '../../pipeline/src/exec.js';
-import { tool, type ToolName } from '../../pipeline/src/tools.js';
-import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial } from '../../pipeline/test/private-ca.js';
+} from '@release-pipeline/core/cosign-args.js';
+import { craneDigestArgs, cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
+import { helmTemplateArgs, PACKAGED_VALUES } from '@release-pipeline/core/helm-args.js';
+import { parseDigestReference } from '@release-pipeline/core/reference.js';
+import { CommandError, run } from '@release-pipeline/pipeline/exec.js';
+import { tool, type ToolName } from '@release-pipeline/pipeline/tools.js';
+import { createCertificateAuthority, issueSigningCertificate, writeSigningMaterial } from '@release-pipeline/pipeline/test/private-ca.js';
 
 const D = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const loopback = parseDigestReference(`127.0.0.1:5999/koa-service@${D}`);

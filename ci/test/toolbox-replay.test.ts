@@ -6,13 +6,13 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_FACTS } from '../src/images.js';
+import { IMAGE_FACTS } from '@release-pipeline/core/images.js';
 import { FUNCTION_TOOLS, toolbox, TOOLS_INPUTS, toolStage } from '../src/toolbox-plan.js';
-import { projectRoot } from '../../pipeline/src/paths.js';
-import { CommandError } from '../../pipeline/src/exec.js';
-import { replayHome } from '../../scripts/toolbox-replay/image-root.js';
-import { compareReleases } from '../../scripts/toolbox-replay/release-check.js';
-import { execIn, machineVolumes, replayStage, type ReplayOptions } from '../../scripts/toolbox-replay/replay.js';
+import { projectRoot } from '@release-pipeline/pipeline/paths.js';
+import { CommandError } from '@release-pipeline/pipeline/exec.js';
+import { replayHome } from '../replay/image-root.js';
+import { compareReleases } from '../replay/release-check.js';
+import { execIn, machineVolumes, replayStage, type ReplayOptions } from '../replay/replay.js';
 
 const said: string[] = [];
 let work: string;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { releaseVersion } from '../src/core/chart-package.js';
+import { releaseVersion } from '@release-pipeline/core/chart-package.js';
 import {
   checkReleaseTag,
   checkSigningIdentity,
@@ -17,8 +17,8 @@ import {
   RELEASE_WORKFLOW,
   UntrustedReleaseError,
   workflowRepositoryOf,
-} from '../src/core/trust-rule.js';
-import { projectRoot } from '../../pipeline/src/paths.js';
+} from '@release-pipeline/core/trust-rule.js';
+import { projectRoot } from '@release-pipeline/pipeline/paths.js';
 
 /**
  * A tag or branch filter pattern as GitHub's workflow syntax documents it ("Filter pattern cheat

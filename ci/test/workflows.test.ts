@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../pipeline/src/exec.js';
-import { tool } from '../../pipeline/src/tools.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { tool } from '@release-pipeline/pipeline/tools.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const workflows = ['ci.yaml', 'release.yaml'].map((f) => join(root, '.github', 'workflows', f));

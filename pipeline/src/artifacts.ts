@@ -1,8 +1,8 @@
 // What the steps of a release hand each other: plain values, each naming its top descriptor
 // `descriptor` (whose digest is the artifact's), and the names the artifacts are published under.
-import type { PredicateType } from '../../ci/src/core/cosign-args.js';
-import type { Descriptor } from '../../ci/src/core/oci.js';
-import type { DigestReference } from '../../ci/src/core/reference.js';
+import type { PredicateType } from '@release-pipeline/core/cosign-args.js';
+import type { Descriptor } from '@release-pipeline/core/oci.js';
+import type { DigestReference } from '@release-pipeline/core/reference.js';
 import type { OciLayout } from './oci/layout.js';
 
 /** The repository name of the service image, under the target namespace. */

@@ -3,9 +3,9 @@
 // holds them to this release. Reads the lockfiles and tools.lock; the shapes are in the core.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { provenanceRego } from '../../ci/src/core/attestation-policy.js';
-import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
-import { LOCAL_BUILDER, parseToolsLock, provenancePredicate, type ProvenanceInput } from '../../ci/src/core/provenance.js';
+import { provenanceRego } from '@release-pipeline/core/attestation-policy.js';
+import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { LOCAL_BUILDER, parseToolsLock, provenancePredicate, type ProvenanceInput } from '@release-pipeline/core/provenance.js';
 import { sha256File } from './cache.js';
 import type { StepContext } from './context.js';
 import type { Published } from './artifacts.js';

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 /** The sha256 (hex) of one file's contents: what a lockfile is recorded and checked by. */
 export async function sha256File(path: string): Promise<string> {

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
 import { parseInvocation, type Invocation } from './options.js';
-import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
+import { hasCode, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 
 /**
  * Reruns this command in a network namespace of its own, with only a loopback interface: the local

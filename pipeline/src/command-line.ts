@@ -11,9 +11,9 @@ import {
   type CommandName,
   type CommandSpec,
   type FlagName,
-} from '../../ci/src/core/command-line.js';
-import { messageOf, UsageError } from '../../ci/src/core/errors.js';
-import { parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
+} from '@release-pipeline/core/command-line.js';
+import { messageOf, UsageError } from '@release-pipeline/core/errors.js';
+import { parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 
 /** Each flag given, by its declared name: a string, a switch's true, or a repeatable flag's list. */
 export type FlagValues = Partial<Record<FlagName, string | true | string[]>>;

@@ -3,7 +3,7 @@
 // the order given, when several fail on their own) is thrown once every task has settled.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
-import { hasCode, PipelineError } from '../../ci/src/core/errors.js';
+import { hasCode, PipelineError } from '@release-pipeline/core/errors.js';
 
 /** What a task meets once a sibling failed: its command was killed, or not started. */
 export class Cancelled extends PipelineError {

@@ -2,7 +2,7 @@
 // installs must name a package-lock.json inside the checked-out source, reached without a symlink.
 import { lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export class UnconfinedPathError extends PipelineError {
   override name = 'UnconfinedPathError';

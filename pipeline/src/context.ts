@@ -1,6 +1,6 @@
 // What every host step is given: where things are, how to run tools, and the release identity.
-import type { ReleaseIdentity } from '../../ci/src/core/image-config.js';
-import type { RegistryAccess, RegistryTarget } from '../../ci/src/core/reference.js';
+import type { ReleaseIdentity } from '@release-pipeline/core/image-config.js';
+import type { RegistryAccess, RegistryTarget } from '@release-pipeline/core/reference.js';
 import type { StepCache } from './cache.js';
 import type { OutPaths } from './paths.js';
 import type { Progress } from './progress.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 import type { ToolAccess } from './context.js';
 
 export interface RegistryCredentials {

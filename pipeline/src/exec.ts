@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from './cleanup.js';
 import { Cancelled, cancellation } from './concurrently.js';
-import { CommandError } from '../../ci/src/core/errors.js';
-import { registryFaultIn } from '../../ci/src/core/tool-output.js';
+import { CommandError } from '@release-pipeline/core/errors.js';
+import { registryFaultIn } from '@release-pipeline/core/tool-output.js';
 
 export { CommandError };
 

@@ -1,7 +1,7 @@
 // Facts about the commit being released, read from git.
-import type { CommitFacts } from '../../ci/src/core/chart-package.js';
+import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
 import { run } from './exec.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 /** A commit as read from a checkout: its facts, whether the work tree had changes, and its origin. */
 export type LocalCommit = CommitFacts & { dirty: boolean; remote?: string };

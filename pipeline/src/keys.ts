@@ -5,13 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { x509 } from './x509.js';
-import type { Policy, Signer } from '../../ci/src/core/cosign-args.js';
+import type { Policy, Signer } from '@release-pipeline/core/cosign-args.js';
 import { run } from './exec.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
 import { tool } from './tools.js';
-import { messageOf, PipelineError } from '../../ci/src/core/errors.js';
-import type { SigningMode } from '../../ci/src/core/signing-mode.js';
+import { messageOf, PipelineError } from '@release-pipeline/core/errors.js';
+import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
 
 export interface SigningSetup {
   signer: Signer;

@@ -1,10 +1,10 @@
 // What a command line means: the words ./command-line.ts parsed, turned into one typed invocation
 // per command, every combination checked here, once. Nothing downstream checks them again.
-import type { CommitFacts } from '../../ci/src/core/chart-package.js';
-import { COMMANDS, type CommandName } from '../../ci/src/core/command-line.js';
-import { UsageError } from '../../ci/src/core/errors.js';
-import { parseRegistryTarget, type DigestReference } from '../../ci/src/core/reference.js';
-import type { SigningMode } from '../../ci/src/core/signing-mode.js';
+import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
+import { COMMANDS, type CommandName } from '@release-pipeline/core/command-line.js';
+import { UsageError } from '@release-pipeline/core/errors.js';
+import { parseRegistryTarget, type DigestReference } from '@release-pipeline/core/reference.js';
+import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
 import { digestArgument, flagText, parseCommandLine, type FlagValues } from './command-line.js';
 import { reproduceOptions, verifyOptions, type ReproduceOptions, type VerifyOptions } from './verify-options.js';
 

@@ -7,10 +7,10 @@
 // on this host (`npm run pipeline`) and, compiled, inside the Dagger module's toolbox container.
 import { cp, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { platformString } from '../../ci/src/core/oci.js';
-import { atDigest, digestReference, repositoryIn, type DigestReference } from '../../ci/src/core/reference.js';
-import { releaseSummary, type ReleaseSummary } from '../../ci/src/core/release-summary.js';
-import type { SigningMode } from '../../ci/src/core/signing-mode.js';
+import { platformString } from '@release-pipeline/core/oci.js';
+import { atDigest, digestReference, repositoryIn, type DigestReference } from '@release-pipeline/core/reference.js';
+import { releaseSummary, type ReleaseSummary } from '@release-pipeline/core/release-summary.js';
+import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
 import {
   checkReleaseTag,
   checkSigningIdentity,
@@ -20,8 +20,8 @@ import {
   RELEASE_ISSUER,
   RELEASE_WORKFLOW,
   workflowRepositoryOf,
-} from '../../ci/src/core/trust-rule.js';
-import { RUNTIME_BASE_IMAGE } from '../../ci/src/images.js';
+} from '@release-pipeline/core/trust-rule.js';
+import { RUNTIME_BASE_IMAGE } from '@release-pipeline/core/images.js';
 import { HOST_BASE, IMAGE_NAME, type BaseImage, type BuiltImage, type Made, type Published, type Sbom } from './artifacts.js';
 import { releaseAttestations } from './attestations.js';
 import { manifestOf } from './clients/crane.js';

@@ -1,6 +1,6 @@
 // Step progress, one line per event so it reads the same in a terminal and in a CI log.
 import { isCancelled } from './concurrently.js';
-import { codeOf, messageOf, PipelineError } from '../../ci/src/core/errors.js';
+import { codeOf, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 
 /** A step's result with a short note for the progress line ("3 blobs pushed"), and whether it was reused from the cache. */
 export class Noted<T> {

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
-import { provenanceFacts, type ProvenancePredicate, type Statement } from '../../ci/src/core/provenance.js';
-import { formatDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
+import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { provenanceFacts, type ProvenancePredicate, type Statement } from '@release-pipeline/core/provenance.js';
+import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { sha256File } from './cache.js';
 import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from './confine.js';
 import { onCleanup } from './cleanup.js';
@@ -20,9 +20,9 @@ import { projectRoot } from './paths.js';
 import { cosignReason } from './clients/cosign.js';
 import { verifiedStatements } from './clients/cosign.js';
 import type { ReproduceOptions } from './verify-options.js';
-import { goCaches, toolsDirFor } from '../../scripts/locations.mjs';
+import { goCaches, toolsDirFor } from '../locations.mjs';
 import { toolsFolder } from './tools.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export interface Reproduction {
   revision: string;

@@ -3,7 +3,7 @@
 // covers what is left (helm, and faults that outlast a tool's own attempts). A push is idempotent,
 // so trying again is safe.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CommandError, findCause, hasCode, messageOf } from '../../ci/src/core/errors.js';
+import { CommandError, findCause, hasCode, messageOf } from '@release-pipeline/core/errors.js';
 
 /** A tool that stopped because the registry was unavailable, or that outlived its deadline; never a cancelled one. */
 export function isTransient(err: unknown): boolean {

@@ -3,8 +3,8 @@
 // starts is registered for cleanup, so it is stopped on every exit path, signals included.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { releaseVersion, rfc3339 } from '../../ci/src/core/chart-package.js';
-import { parseRegistryTarget, type RegistryTarget } from '../../ci/src/core/reference.js';
+import { releaseVersion, rfc3339 } from '@release-pipeline/core/chart-package.js';
+import { parseRegistryTarget, type RegistryTarget } from '@release-pipeline/core/reference.js';
 import { StepCache } from './cache.js';
 import { onCleanup } from './cleanup.js';
 import type { StepContext } from './context.js';

@@ -1,8 +1,8 @@
 // The pipeline's step commands (release, build, test, image, chart-package, publish, sign): loaded
 // only when one of them runs, so that `verify` and `reproduce` start without the build's modules.
 import { copyFile } from 'node:fs/promises';
-import { formatSummary } from '../../ci/src/core/release-summary.js';
-import { formatDigestReference } from '../../ci/src/core/reference.js';
+import { formatSummary } from '@release-pipeline/core/release-summary.js';
+import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import type { Invocation, PipelineOptions } from './options.js';
 import { outPaths } from './paths.js';
 import { buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly } from './pipeline.js';

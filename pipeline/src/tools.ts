@@ -2,9 +2,9 @@
 // scripts/install-tools.sh into the folder scripts/locations.mjs names (outside the clone).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { toolsDir } from '../../scripts/locations.mjs';
+import { toolsDir } from '../locations.mjs';
 import { projectRoot } from './paths.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
 

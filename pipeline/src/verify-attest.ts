@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cosignAttestArgs, PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
-import { craneDigestArgs } from '../../ci/src/core/crane-args.js';
-import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
-import type { ArtifactVerdict, ReleaseVerdict } from '../../ci/src/core/verification-report.js';
-import { verificationSummary } from '../../ci/src/core/vsa.js';
+import { cosignAttestArgs, PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { craneDigestArgs } from '@release-pipeline/core/crane-args.js';
+import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
+import type { ArtifactVerdict, ReleaseVerdict } from '@release-pipeline/core/verification-report.js';
+import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import { run } from './exec.js';
@@ -18,7 +18,7 @@ import { signingSetup } from './keys.js';
 import type { AttestKey } from './verify-options.js';
 import { tool } from './tools.js';
 import { cosignReason } from './clients/cosign.js';
-import { PipelineError } from '../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export interface AttestContext extends ToolAccess {
   /** Epoch ms by which every registry call must be done: verify's own deadline. */

@@ -1,8 +1,8 @@
 // `npm run verify -- CHART@sha256:… (--key PUB | --certificate-identity … --certificate-oidc-issuer …)`
 // Exit 0: verified; 1: a verification failed (named in one line); 2: usage error.
-import { firstFailure, formatVerdict } from '../../ci/src/core/verification-report.js';
+import { firstFailure, formatVerdict } from '@release-pipeline/core/verification-report.js';
 import { withRegistryAccess } from './credentials.js';
-import { formatDigestReference } from '../../ci/src/core/reference.js';
+import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import type { VerifyOptions } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
 import { ensureDefaultKeyPair } from './keys.js';

@@ -2,10 +2,10 @@
 // installed with (values, release name, namespace), all checked before anything runs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Policy } from '../../ci/src/core/cosign-args.js';
+import type { Policy } from '@release-pipeline/core/cosign-args.js';
 import { looseIdentityPattern } from './identity-policy.js';
-import type { DigestReference } from '../../ci/src/core/reference.js';
-import { UsageError } from '../../ci/src/core/errors.js';
+import type { DigestReference } from '@release-pipeline/core/reference.js';
+import { UsageError } from '@release-pipeline/core/errors.js';
 import { digestArgument, flagList, flagText, type FlagValues } from './command-line.js';
 import { outPaths } from './paths.js';
 

@@ -4,21 +4,27 @@
 // each must be digest-pinned and signed, an image index's platform manifests too. The chart and each
 // image must carry SLSA provenance from one source (the chart's), and each image an SBOM. Every call to a
 // registry is bounded by the overall deadline.
-import { PredicateType, type Policy } from '../../ci/src/core/cosign-args.js';
-import { provenanceFacts, type Statement } from '../../ci/src/core/provenance.js';
-import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '../../ci/src/core/helm-args.js';
+import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { provenanceFacts, type Statement } from '@release-pipeline/core/provenance.js';
+import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '@release-pipeline/core/helm-args.js';
 import { kubernetesVersionsFor } from './kubernetes-versions.js';
 import { parse } from 'yaml';
-import { atDigest, formatDigestReference, InvalidReferenceError, parseDigestReference, type DigestReference } from '../../ci/src/core/reference.js';
-import { imagesIn, parseRendered, type ImageUse } from '../../ci/src/core/rendered-images.js';
-import { releaseVerdict, type ArtifactVerdict, type ImageVerdict, type ProvenanceFinding, type ReleaseVerdict } from '../../ci/src/core/verification-report.js';
+import { atDigest, formatDigestReference, InvalidReferenceError, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
+import { imagesIn, parseRendered, type ImageUse } from '@release-pipeline/core/rendered-images.js';
+import {
+  releaseVerdict,
+  type ArtifactVerdict,
+  type ImageVerdict,
+  type ProvenanceFinding,
+  type ReleaseVerdict,
+} from '@release-pipeline/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
 import { run } from './exec.js';
 import { manifestOf } from './clients/crane.js';
 import { cosignReason, cosignVerify, verifiedStatements } from './clients/cosign.js';
 import type { ToolAccess } from './context.js';
 import { tool } from './tools.js';
-import { hasCode, messageOf, PipelineError } from '../../ci/src/core/errors.js';
+import { hasCode, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 
 export interface VerifyContext extends ToolAccess {
   /** What the chart will be installed with (default: its packaged values, release "release"). */

@@ -3,7 +3,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDigestReference } from '../../ci/src/core/reference.js';
+import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import { StepCache } from '../src/cache.js';
 import type { StepContext } from '../src/context.js';
 import { projectRoot } from '../src/paths.js';

@@ -1,8 +1,8 @@
 // Publishing through a fault-injecting proxy: transient 5xx and dropped connections are retried,
 // a hard failure leaves nothing tagged or signed, and a rerun resumes without re-uploading blobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachmentTag, parseDigestReference } from '../../ci/src/core/reference.js';
-import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import { attachmentTag, parseDigestReference } from '@release-pipeline/core/reference.js';
+import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
 import type { OutPaths } from '../src/paths.js';

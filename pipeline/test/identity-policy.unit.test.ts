@@ -2,7 +2,7 @@
 // RE2, searched (not anchored) in the certificate's identity.
 import { describe, expect, it } from 'vitest';
 import { looseIdentityPattern } from '../src/identity-policy.js';
-import { releaseIdentityRegexp } from '../../ci/src/core/trust-rule.js';
+import { releaseIdentityRegexp } from '@release-pipeline/core/trust-rule.js';
 
 describe('loose identity patterns', () => {
   it.each([

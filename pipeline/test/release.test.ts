@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProvenancePredicate, Statement } from '../../ci/src/core/provenance.js';
-import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import type { ProvenancePredicate, Statement } from '@release-pipeline/core/provenance.js';
+import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { CommandError, run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
 import { projectRoot, type OutPaths } from '../src/paths.js';
@@ -18,7 +18,7 @@ import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
-import { venvDir } from '../../scripts/locations.mjs';
+import { venvDir } from '../locations.mjs';
 import { DEFAULT_OPTIONS } from '../src/options.js';
 
 let out: OutPaths;

@@ -6,7 +6,7 @@ import { appendFile, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { CommandError, run } from '../src/exec.js';
 import { projectRoot } from '../src/paths.js';
 import type { Reproduction } from '../src/reproduce.js';

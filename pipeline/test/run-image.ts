@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageConfig } from '../../ci/src/core/oci.js';
+import type { ImageConfig } from '@release-pipeline/core/oci.js';
 import { run } from '../src/exec.js';
 import { tool } from '../src/tools.js';
 

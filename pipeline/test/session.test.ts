@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UntrustedReleaseError } from '../../ci/src/core/trust-rule.js';
+import { UntrustedReleaseError } from '@release-pipeline/core/trust-rule.js';
 import { stepOptions } from '../src/options.js';
 import { buildAndPublish } from '../src/pipeline.js';
 import { openSession } from '../src/session.js';

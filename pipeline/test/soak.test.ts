@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
+import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { run } from '../src/exec.js';
 import type { OutPaths } from '../src/paths.js';
 import { runPipeline } from '../src/pipeline.js';

@@ -1,9 +1,9 @@
 // The cosign client: `cosign verify` and `cosign verify-attestation` run with the pinned binary,
 // their output read into typed values, and the one line of a failure that says why.
-import { cosignVerifyArgs, cosignVerifyAttestationArgs, identityText, type PredicateType, type Policy } from '../../../ci/src/core/cosign-args.js';
-import { CommandError, PipelineError } from '../../../ci/src/core/errors.js';
-import { coversDigest, type Statement } from '../../../ci/src/core/provenance.js';
-import type { DigestReference } from '../../../ci/src/core/reference.js';
+import { cosignVerifyArgs, cosignVerifyAttestationArgs, identityText, type PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { CommandError, PipelineError } from '@release-pipeline/core/errors.js';
+import { coversDigest, type Statement } from '@release-pipeline/core/provenance.js';
+import type { DigestReference } from '@release-pipeline/core/reference.js';
 import type { ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import { tool, type ToolName } from '../tools.js';

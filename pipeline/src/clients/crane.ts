@@ -1,10 +1,10 @@
 // The crane client: an OCI layout pushed to repository@digest (untagged; crane skips blobs the
 // registry has, retries 5xx and resets, and writes the top manifest only after every blob and
 // child manifest is in; a failed push is rerun to resume), and a manifest read by digest.
-import { craneManifestArgs, cranePushArgs } from '../../../ci/src/core/crane-args.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
-import type { Descriptor } from '../../../ci/src/core/oci.js';
-import { formatDigestReference, repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
+import { craneManifestArgs, cranePushArgs } from '@release-pipeline/core/crane-args.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
+import type { Descriptor } from '@release-pipeline/core/oci.js';
+import { formatDigestReference, repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { StepContext, ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import type { OciLayout } from '../oci/layout.js';

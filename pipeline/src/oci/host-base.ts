@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '../../../ci/src/core/oci.js';
+import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '@release-pipeline/core/oci.js';
 import { cachedDirectory } from '../cache.js';
 import { run } from '../exec.js';
 import { OciLayout } from './layout.js';
 import { writeLayer, type LayerEntry } from './tar-layer.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';

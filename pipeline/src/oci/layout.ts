@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exists } from '../cache.js';
-import { canonicalJson, MediaType, type Descriptor, type ImageIndex } from '../../../ci/src/core/oci.js';
+import { canonicalJson, MediaType, type Descriptor, type ImageIndex } from '@release-pipeline/core/oci.js';
 
 export class OciLayout {
   constructor(readonly dir: string) {}

@@ -4,11 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { registryConfig } from '../../../ci/src/core/registry-config.js';
+import { registryConfig } from '@release-pipeline/core/registry-config.js';
 import { stopProcess } from '../exec.js';
 import { tool } from '../tools.js';
 import { registryAnswers } from './probe.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export interface LocalRegistry {
   /** "127.0.0.1:5000" */

@@ -1,7 +1,7 @@
 // Before any work: can the target registry be reached at all? A typo in --registry should cost a
 // second, not a build.
-import { isLoopbackRegistry, type RegistryAccess } from '../../../ci/src/core/reference.js';
-import { CommandError, findCause, messageOf, PipelineError } from '../../../ci/src/core/errors.js';
+import { isLoopbackRegistry, type RegistryAccess } from '@release-pipeline/core/reference.js';
+import { CommandError, findCause, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 import { registryStatus } from './probe.js';
 
 export async function checkRegistryReachable(registry: string, access: RegistryAccess = {}): Promise<void> {

@@ -16,7 +16,7 @@ import { freePort } from '../free-port.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
 import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export interface LocalSigstore {
   issuer: string;

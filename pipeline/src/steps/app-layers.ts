@@ -1,8 +1,8 @@
 // Step 3b: the app's one layer: the bundled service (dist/, no node_modules: the bundle carries its
 // dependencies) and package.json, owned by the app user, with the commit time as every mtime.
 import { join } from 'node:path';
-import { APP_DIR, APP_UID, type LayerInfo } from '../../../ci/src/core/image-config.js';
-import { MediaType } from '../../../ci/src/core/oci.js';
+import { APP_DIR, APP_UID, type LayerInfo } from '@release-pipeline/core/image-config.js';
+import { MediaType } from '@release-pipeline/core/oci.js';
 import type { StepContext } from '../context.js';
 import { entriesFromDirectory, writeLayer } from '../oci/tar-layer.js';
 

@@ -4,16 +4,16 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appImageConfig, appImageSettings, imageIndex, imageManifest, releaseAnnotations, selectPlatforms } from '../../../ci/src/core/image-config.js';
-import { formatDigestReference, repositoryOf } from '../../../ci/src/core/reference.js';
-import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '../../../ci/src/core/oci.js';
+import { appImageConfig, appImageSettings, imageIndex, imageManifest, releaseAnnotations, selectPlatforms } from '@release-pipeline/core/image-config.js';
+import { formatDigestReference, repositoryOf } from '@release-pipeline/core/reference.js';
+import { isIndex, MediaType, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest } from '@release-pipeline/core/oci.js';
 import { cachedDirectory, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { OciLayout } from '../oci/layout.js';
 import { notedAs, type Noted } from '../progress.js';
 import { appLayers } from './app-layers.js';
 import { APP_BUILD_INPUTS, type BaseImage, type BuiltImage } from '../artifacts.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
   if (isIndex(base.descriptor)) return selectPlatforms(await base.layout.readJson<ImageIndex>(base.descriptor.digest));

@@ -3,8 +3,8 @@
 // attestation of the same type that already verifies for this digest is not attached again.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cosignAttestArgs } from '../../../ci/src/core/cosign-args.js';
-import { formatDigestReference } from '../../../ci/src/core/reference.js';
+import { cosignAttestArgs } from '@release-pipeline/core/cosign-args.js';
+import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { Attestation } from '../artifacts.js';
 import type { StepContext } from '../context.js';
@@ -15,7 +15,7 @@ import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignReason } from '../clients/cosign.js';
 import { verifiedStatements } from '../clients/cosign.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 async function predicateFile(ctx: StepContext, a: Attestation): Promise<string> {
   if ('file' in a.predicate) return a.predicate.file;

@@ -2,8 +2,8 @@
 // crane), or "host": the offline base made from this machine's Node runtime, pushed to the target
 // by digest (untagged: nothing is tagged before it is signed and verified).
 import { join } from 'node:path';
-import { cranePullArgs } from '../../../ci/src/core/crane-args.js';
-import { digestReference, formatDigestReference, parseDigestReference, repositoryIn } from '../../../ci/src/core/reference.js';
+import { cranePullArgs } from '@release-pipeline/core/crane-args.js';
+import { digestReference, formatDigestReference, parseDigestReference, repositoryIn } from '@release-pipeline/core/reference.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { HOST_BASE, type BaseImage } from '../artifacts.js';
 import type { StepContext } from '../context.js';
@@ -14,7 +14,7 @@ import { noted, notedAs, type Noted } from '../progress.js';
 import { explainRegistryError } from '../registry/preflight.js';
 import { tool } from '../tools.js';
 import { pushLayout } from '../clients/crane.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export async function resolveBaseImage(ctx: StepContext, base: string): Promise<Noted<BaseImage>> {
   if (base === HOST_BASE) {

@@ -7,7 +7,7 @@ import { APP_BUILD_INPUTS } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { notedAs, type Noted } from '../progress.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 /** Resolves with the folder holding the compiled app (what goes to /app/dist in the image). */
 export async function buildApp(ctx: StepContext): Promise<Noted<string>> {

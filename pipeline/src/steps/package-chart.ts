@@ -4,18 +4,18 @@
 import { cp, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { chartAnnotations, chartConfig, chartManifest, type ChartMetadata } from '../../../ci/src/core/chart-artifact.js';
-import { stampChartYaml, stampValuesYaml } from '../../../ci/src/core/chart-package.js';
-import { helmLintArgs, helmPackageArgs } from '../../../ci/src/core/helm-args.js';
-import { MediaType } from '../../../ci/src/core/oci.js';
-import { repositoryOf, type DigestReference } from '../../../ci/src/core/reference.js';
+import { chartAnnotations, chartConfig, chartManifest, type ChartMetadata } from '@release-pipeline/core/chart-artifact.js';
+import { stampChartYaml, stampValuesYaml } from '@release-pipeline/core/chart-package.js';
+import { helmLintArgs, helmPackageArgs } from '@release-pipeline/core/helm-args.js';
+import { MediaType } from '@release-pipeline/core/oci.js';
+import { repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { PackagedChart } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 const CHART_NAME = 'koa-service';
 

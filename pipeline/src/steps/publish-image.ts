@@ -1,6 +1,6 @@
 // Step 5: push the image and the chart, each by digest and untagged (see push-layout.ts).
-import { chartRepository } from '../../../ci/src/core/helm-args.js';
-import { digestReference, repositoryIn, type DigestReference } from '../../../ci/src/core/reference.js';
+import { chartRepository } from '@release-pipeline/core/helm-args.js';
+import { digestReference, repositoryIn, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { StepContext } from '../context.js';
 import { noted, type Noted } from '../progress.js';
 import { IMAGE_NAME, type BuiltImage, type PackagedChart } from '../artifacts.js';

@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { withBaseFindings, type SyftDocument } from '../../../ci/src/core/syft-merge.js';
+import { withBaseFindings, type SyftDocument } from '@release-pipeline/core/syft-merge.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { concurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
@@ -19,7 +19,7 @@ import { run } from '../exec.js';
 import { notedAs, type Noted } from '../progress.js';
 import { tool } from '../tools.js';
 import type { BaseImage, BuiltImage, Sbom } from '../artifacts.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 /**
  * syft's settings, as environment: no update check (nothing leaves the machine), every file listed

@@ -6,7 +6,7 @@
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { noted, type Noted } from '../progress.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export const SCAN_COMMAND_ENV = 'PIPELINE_SCAN_COMMAND';
 

@@ -1,8 +1,8 @@
 // Step 6: sign by digest with the real cosign (legacy .sig format, which cosign v2 and v3 both
 // verify): the image index, each platform manifest (what a node may resolve), and the chart. An
 // artifact that already verifies under the same policy is not signed again, so reruns add nothing.
-import { cosignSignArgs } from '../../../ci/src/core/cosign-args.js';
-import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import { cosignSignArgs } from '@release-pipeline/core/cosign-args.js';
+import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
@@ -11,7 +11,7 @@ import { noted, reused, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 import { cosignReason, cosignVerify } from '../clients/cosign.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
   const env = { ...ctx.toolEnv, ...signing.env };

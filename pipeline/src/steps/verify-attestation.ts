@@ -1,8 +1,8 @@
 // Step 7b: each attestation a release attached verifies with the stock `cosign verify-attestation`,
 // provenance under the release's Rego policy.
-import { PredicateType, type Policy } from '../../../ci/src/core/cosign-args.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
-import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
+import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { cosignReason, verifiedStatements } from '../clients/cosign.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';

@@ -1,7 +1,7 @@
 // Step 7: verify every artifact with the stock cosign, exactly as a consumer would.
-import type { Policy } from '../../../ci/src/core/cosign-args.js';
-import { PipelineError } from '../../../ci/src/core/errors.js';
-import { formatDigestReference, type DigestReference } from '../../../ci/src/core/reference.js';
+import type { Policy } from '@release-pipeline/core/cosign-args.js';
+import { PipelineError } from '@release-pipeline/core/errors.js';
+import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { cosignVerify } from '../clients/cosign.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FUNCTION_TOOLS, toolbox } from '../../ci/src/toolbox-plan.js';
+import { FUNCTION_TOOLS, toolbox } from '../src/toolbox-plan.js';
 import { replayHome } from './image-root.js';
 import { compareReleases } from './release-check.js';
 import { machineVolumes, replayStage } from './replay.js';

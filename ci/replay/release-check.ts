@@ -4,15 +4,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommitFacts } from '../../ci/src/core/chart-package.js';
-import { releaseArgs } from '../../ci/src/core/step-args.js';
-import type { ReleaseSummary } from '../../ci/src/core/release-summary.js';
-import { CLI } from '../../ci/src/toolbox-plan.js';
-import { run } from '../../pipeline/src/exec.js';
-import { freePort } from '../../pipeline/src/free-port.js';
-import { gitFacts } from '../../pipeline/src/git.js';
-import { projectRoot } from '../../pipeline/src/paths.js';
-import { startLocalRegistry } from '../../pipeline/src/registry/local-registry.js';
+import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
+import { releaseArgs } from '@release-pipeline/core/step-args.js';
+import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
+import { CLI } from '../src/toolbox-plan.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { freePort } from '@release-pipeline/pipeline/free-port.js';
+import { gitFacts } from '@release-pipeline/pipeline/git.js';
+import { projectRoot } from '@release-pipeline/pipeline/paths.js';
+import { startLocalRegistry } from '@release-pipeline/pipeline/registry/local-registry.js';
 import { execIn, type Replayed } from './replay.js';
 
 export interface ReleaseComparison {

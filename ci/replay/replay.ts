@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IMAGE_FACTS, type ToolboxImage } from '../../ci/src/images.js';
-import type { Op, Stage } from '../../ci/src/toolbox-plan.js';
-import { run } from '../../pipeline/src/exec.js';
-import { goCaches } from '../locations.mjs';
+import { IMAGE_FACTS, type ToolboxImage } from '@release-pipeline/core/images.js';
+import type { Op, Stage } from '../src/toolbox-plan.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { goCaches } from '@release-pipeline/pipeline/locations.mjs';
 import { imageRoot, replayHome, ReplayError } from './image-root.js';
 
 /** A container as the replay holds it: a root folder and the configuration Dagger would carry. */

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IMAGE_FACTS, type ImageFacts, type ToolboxImage } from '../../ci/src/images.js';
-import { run } from '../../pipeline/src/exec.js';
-import { cacheHome, goCaches } from '../locations.mjs';
+import { IMAGE_FACTS, type ImageFacts, type ToolboxImage } from '@release-pipeline/core/images.js';
+import { run } from '@release-pipeline/pipeline/exec.js';
+import { cacheHome, goCaches } from '@release-pipeline/pipeline/locations.mjs';
 
 /** The apt sources the root file system is built from: this machine's own, when it runs Debian. */
 const DEBIAN_SOURCES = ['/etc/apt/sources.list.d/debian.sources'];
