@@ -217,8 +217,8 @@ export async function execIn(ctr: Replayed, args: readonly string[], options: { 
   try {
     return await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', 'sh', file], {
       ownProcessGroup: true,
-      ...(options.echo ? { echo: true } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      echo: options.echo,
+      timeoutMs: options.timeoutMs,
     });
   } finally {
     await rm(join(file, '..'), { recursive: true, force: true });

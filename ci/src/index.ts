@@ -7,6 +7,7 @@ import { provenanceRego } from './core/attestation-policy.js';
 import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import type { CommitFacts } from './core/chart-package.js';
+import type { Policy } from './core/cosign-args.js';
 import type { SigningMode } from './core/signing-mode.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './core/images.js';
@@ -21,76 +22,47 @@ const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
 @object()
 export class Release {
   /** The release version (from the app version and the commit, or the release tag). */
-  @func() version: string;
+  @func() version = '';
   /** The git commit released. */
-  @func() revision: string;
+  @func() revision = '';
   /** The image, repository@sha256:… (the index; its platform manifests are signed too). */
-  @func() image: string;
+  @func() image = '';
   /** The image's platforms. */
-  @func() platforms: string[];
+  @func() platforms: string[] = [];
   /** The chart, repository@sha256:…, with the image digest written in. */
-  @func() chart: string;
+  @func() chart = '';
   /** Who signed: "key <public key>" or "<identity> (<issuer>)". */
-  @func() signer: string;
+  @func() signer = '';
   /** The stock `cosign verify` command for the image. */
-  @func() verifyImage: string;
+  @func() verifyImage = '';
   /** The stock `cosign verify` command for the chart. */
-  @func() verifyChart: string;
+  @func() verifyChart = '';
   /** The stock `cosign verify-attestation --type slsaprovenance1 --policy …` command for the image. */
-  @func() verifyProvenance: string;
+  @func() verifyProvenance = '';
   /** The stock `cosign verify-attestation --type spdxjson` command for the image's SBOM. */
-  @func() verifySbom: string;
+  @func() verifySbom = '';
   /** The Rego policy (cosign `--policy`) holding the provenance to this release's repository, revision and digests. */
-  @func() provenancePolicy: string;
+  @func() provenancePolicy = '';
   /** The whole release.json, as the host pipeline writes it. */
-  @func() json: string;
+  @func() json = '';
 
-  constructor(
-    version: string,
-    revision: string,
-    image: string,
-    platforms: string[],
-    chart: string,
-    signer: string,
-    verifyImage: string,
-    verifyChart: string,
-    verifyProvenance: string,
-    verifySbom: string,
-    provenancePolicy: string,
-    json: string,
-  ) {
-    this.version = version;
-    this.revision = revision;
-    this.image = image;
-    this.platforms = platforms;
-    this.chart = chart;
-    this.signer = signer;
-    this.verifyImage = verifyImage;
-    this.verifyChart = verifyChart;
-    this.verifyProvenance = verifyProvenance;
-    this.verifySbom = verifySbom;
-    this.provenancePolicy = provenancePolicy;
-    this.json = json;
-  }
-
+  /** The release the pipeline CLI printed (release.json). */
   static fromSummary(text: string): Release {
     const s = JSON.parse(text) as ReleaseSummary;
-    const signer = s.signing.kind === 'key' ? `key ${s.signing.publicKey}` : `${s.signing.identity} (${s.signing.issuer})`;
-    const policy = provenanceRego({ repository: s.source, revision: s.revision, subjects: [s.image.digest, s.chart.digest] });
-    return new Release(
-      s.version,
-      s.revision,
-      s.image.ref,
-      s.image.platforms,
-      s.chart.ref,
-      signer,
-      s.verify.image,
-      s.verify.chart,
-      s.verify.provenance?.image ?? '',
-      s.verify.sbom ?? '',
-      policy,
-      text,
-    );
+    const r = new Release();
+    r.version = s.version;
+    r.revision = s.revision;
+    r.image = s.image.ref;
+    r.platforms = s.image.platforms;
+    r.chart = s.chart.ref;
+    r.signer = s.signing.kind === 'key' ? `key ${s.signing.publicKey}` : `${s.signing.identity} (${s.signing.issuer})`;
+    r.verifyImage = s.verify.image;
+    r.verifyChart = s.verify.chart;
+    r.verifyProvenance = s.verify.provenance?.image ?? '';
+    r.verifySbom = s.verify.sbom ?? '';
+    r.provenancePolicy = provenanceRego({ repository: s.source, revision: s.revision, subjects: [s.image.digest, s.chart.digest] });
+    r.json = text;
+    return r;
   }
 }
 
@@ -108,72 +80,6 @@ export class Published {
   }
 }
 
-/** The commit's facts, all three or none (then the CLI reads them from .git). */
-function commit(revision?: string, commitTime?: number, commitCount?: number, tag?: string): CommitFacts | undefined {
-  const given = [revision, commitTime, commitCount].filter((x) => x !== undefined && x !== '').length;
-  if (given === 0) return undefined;
-  if (given !== 3) throw new PipelineError('usage', 'give --revision, --commit-time and --commit-count together (or none: they are read from .git)');
-  return { revision: revision!, commitTime: commitTime!, commitCount: commitCount!, tag: tag || undefined };
-}
-
-/** Checks every input before the first side effect, and says what to pass instead. */
-function signingChoice(
-  key?: Secret,
-  certificateIdentity?: string,
-  certificateOidcIssuer?: string,
-  oidcRequestUrl?: string,
-  oidcRequestToken?: Secret,
-  own: { fulcioUrl?: string; timestampUrl?: string; trustedRoot?: File } = {},
-): SigningMode {
-  const keyless = Boolean(oidcRequestUrl || oidcRequestToken || certificateIdentity);
-  if (key && keyless)
-    throw new PipelineError('usage', 'give --key, or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity), not both');
-  if (key) return { kind: 'key', keyPath: KEY_PATH };
-  if (!keyless)
-    throw new PipelineError(
-      'usage',
-      'signing needs --key (a cosign private key) or keyless signing (--oidc-request-url, --oidc-request-token, --certificate-identity)',
-    );
-  if (!oidcRequestUrl || !oidcRequestToken || !certificateIdentity || !certificateOidcIssuer) {
-    throw new PipelineError(
-      'usage',
-      'keyless signing needs all of --oidc-request-url, --oidc-request-token, --certificate-identity and --certificate-oidc-issuer',
-    );
-  }
-  if ((own.fulcioUrl || own.timestampUrl) && !own.trustedRoot)
-    throw new PipelineError('usage', '--fulcio-url and --timestamp-url need --trusted-root, the trust material of that Sigstore');
-  const sigstore = own.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: own.fulcioUrl, timestampUrl: own.timestampUrl } : undefined;
-  return { kind: 'keyless', identity: certificateIdentity, issuer: certificateOidcIssuer, sigstore };
-}
-
-/** The toolbox with the trusted root of a Sigstore of one's own, where the CLI is told to find it. */
-function withTrustedRoot(ctr: Container, trustedRoot?: File): Container {
-  return trustedRoot ? ctr.withFile(TRUSTED_ROOT_PATH, trustedRoot) : ctr;
-}
-
-function login(username?: string, password?: Secret): Pick<ToolboxSecrets, 'login'> {
-  if (Boolean(username) !== Boolean(password))
-    throw new PipelineError('usage', 'give --username and --password together (or neither, for a registry that needs no login)');
-  return { login: username && password ? { username, password } : undefined };
-}
-
-/** The secrets a signing step gets: the registry login, and the key or the keyless OIDC request. */
-function signingSecrets(
-  key?: Secret,
-  keyPassword?: Secret,
-  oidcRequestUrl?: string,
-  oidcRequestToken?: Secret,
-  username?: string,
-  password?: Secret,
-): ToolboxSecrets {
-  return {
-    ...login(username, password),
-    key,
-    keyPassword,
-    oidcRequest: oidcRequestUrl && oidcRequestToken ? { url: oidcRequestUrl, token: oidcRequestToken } : undefined,
-  };
-}
-
 /** The base image given (checked: by digest), or the pinned runtime base. */
 function baseImageOrDefault(baseImage?: string): string {
   const base = baseImage ?? RUNTIME_BASE_IMAGE;
@@ -181,10 +87,35 @@ function baseImageOrDefault(baseImage?: string): string {
   return base;
 }
 
-/** Builds, tests, packages, publishes, signs and verifies the Koa service image and its Helm chart. */
+/**
+ * Builds, tests, packages, publishes, signs and verifies the Koa service image and its Helm chart.
+ * What a call needs beyond its own arguments is set by chaining: `with-commit` (a source without
+ * .git), `with-registry-auth`, and one signer: `with-key` or `with-keyless` (plus `with-sigstore`).
+ */
 @object()
 export class ReleasePipeline {
   source: Directory;
+  /** The commit's facts (with-commit); absent: read from the source's .git. */
+  revision?: string;
+  commitTime?: number;
+  commitCount?: number;
+  gitTag?: string;
+  sourceUrl?: string;
+  /** The registry login (with-registry-auth). */
+  username?: string;
+  password?: Secret;
+  /** A cosign private key and its password (with-key). */
+  key?: Secret;
+  keyPassword?: Secret;
+  /** Keyless signing in GitHub Actions (with-keyless). */
+  oidcRequestUrl?: string;
+  oidcRequestToken?: Secret;
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  /** A Sigstore of one's own (with-sigstore). */
+  trustedRoot?: File;
+  fulcioUrl?: string;
+  timestampUrl?: string;
 
   constructor(
     /** The repository (default: this module's git repository). */
@@ -195,6 +126,106 @@ export class ReleasePipeline {
   }
 
   /**
+   * The commit released, for a source without .git (a shallow CI checkout): its full hash, time and
+   * count, and the release tag on it.
+   * Example: dagger call with-commit --revision $SHA --commit-time 1700000000 --commit-count 42 build
+   */
+  @func()
+  withCommit(
+    /** The full commit hash. */
+    revision: string,
+    /** The commit time, seconds since the epoch. */
+    commitTime: number,
+    /** The number of commits reachable from it (git rev-list --count). */
+    commitCount: number,
+    /** A release tag on the commit (vX.Y.Z), which sets the version. */
+    gitTag?: string,
+    /** The source repository URL written into the image and chart (default: the origin remote). */
+    sourceUrl?: string,
+  ): ReleasePipeline {
+    this.revision = revision;
+    this.commitTime = commitTime;
+    this.commitCount = commitCount;
+    this.gitTag = gitTag || undefined;
+    this.sourceUrl = sourceUrl || undefined;
+    return this;
+  }
+
+  /**
+   * The registry login every later call uses.
+   * Example: dagger call with-registry-auth --username me --password env://GHCR_TOKEN publish --registry ghcr.io/acme
+   */
+  @func()
+  withRegistryAuth(
+    /** The registry user. */
+    username: string,
+    /** The registry password or token. */
+    password: Secret,
+  ): ReleasePipeline {
+    this.username = username;
+    this.password = password;
+    return this;
+  }
+
+  /**
+   * Sign with a cosign private key.
+   * Example: dagger call with-key --key file://cosign.key --key-password env://COSIGN_PASSWORD cosign-sign --ref …
+   */
+  @func()
+  withKey(
+    /** A cosign private key. */
+    key: Secret,
+    /** The cosign key's password. */
+    keyPassword?: Secret,
+  ): ReleasePipeline {
+    this.key = key;
+    this.keyPassword = keyPassword;
+    return this;
+  }
+
+  /**
+   * Sign keylessly in GitHub Actions: cosign asks the runner's OIDC endpoint for a token, and the
+   * certificate names this identity.
+   * Example: dagger call with-keyless --oidc-request-url "$ACTIONS_ID_TOKEN_REQUEST_URL" --oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN --certificate-identity … release --registry ghcr.io/acme
+   */
+  @func()
+  withKeyless(
+    /** $ACTIONS_ID_TOKEN_REQUEST_URL. */
+    oidcRequestUrl: string,
+    /** $ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
+    oidcRequestToken: Secret,
+    /** The identity the signing certificate must name (the workflow ref). */
+    certificateIdentity: string,
+    /** The OIDC issuer of that identity. */
+    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+  ): ReleasePipeline {
+    this.oidcRequestUrl = oidcRequestUrl;
+    this.oidcRequestToken = oidcRequestToken;
+    this.certificateIdentity = certificateIdentity;
+    this.certificateOidcIssuer = certificateOidcIssuer;
+    return this;
+  }
+
+  /**
+   * Keyless with a Sigstore of your own instead of the public one.
+   * Example: dagger call with-keyless … with-sigstore --trusted-root trusted_root.json --fulcio-url https://fulcio.example release …
+   */
+  @func()
+  withSigstore(
+    /** Its trusted root (cosign trusted-root create). */
+    trustedRoot: File,
+    /** Its Fulcio. */
+    fulcioUrl?: string,
+    /** Its timestamp authority. */
+    timestampUrl?: string,
+  ): ReleasePipeline {
+    this.trustedRoot = trustedRoot;
+    this.fulcioUrl = fulcioUrl;
+    this.timestampUrl = timestampUrl;
+    return this;
+  }
+
+  /**
    * The service image, built on the pinned runtime base with the pipeline's `image` step.
    * Example: dagger call build terminal --cmd=/nodejs/bin/node
    */
@@ -202,21 +233,11 @@ export class ReleasePipeline {
   build(
     /** The runtime base image, by digest (default: the pinned distroless Node 20). */
     baseImage?: string,
-    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
-    revision?: string,
-    /** The commit time, seconds since the epoch. */
-    commitTime?: number,
-    /** The number of commits reachable from it (git rev-list --count). */
-    commitCount?: number,
-    /** A release tag on the commit (vX.Y.Z), which sets the version. */
-    gitTag?: string,
-    /** The source repository URL written into the image and chart (default: the origin remote). */
-    sourceUrl?: string,
   ): Container {
     const base = baseImageOrDefault(baseImage);
     const built = step(
       toolbox(this.source, FUNCTION_TOOLS.build),
-      imageArgs({ baseImage: base, output: `${OUT}/image`, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl }),
+      imageArgs({ baseImage: base, output: `${OUT}/image`, commit: this.commit(), sourceUrl: this.sourceUrl }),
     ).withExec(['tar', '-C', `${OUT}/image`, '-cf', `${OUT}/image.tar`, '.']);
     return dag.container().import_(built.file(`${OUT}/image.tar`));
   }
@@ -238,57 +259,33 @@ export class ReleasePipeline {
   chartPackage(
     /** The image the chart deploys: repository@sha256:…. */
     image: string,
-    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
-    revision?: string,
-    /** The commit time, seconds since the epoch. */
-    commitTime?: number,
-    /** The number of commits reachable from it (git rev-list --count). */
-    commitCount?: number,
-    /** A release tag on the commit (vX.Y.Z), which sets the version. */
-    gitTag?: string,
-    /** The source repository URL written into the image and chart (default: the origin remote). */
-    sourceUrl?: string,
   ): File {
     const ref = parseDigestReference(image, '--image');
     return step(
       toolbox(this.source, FUNCTION_TOOLS.chartPackage),
-      chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl }),
+      chartPackageArgs({ image: ref, output: `${OUT}/chart.tgz`, commit: this.commit(), sourceUrl: this.sourceUrl }),
     ).file(`${OUT}/chart.tgz`);
   }
 
   /**
    * Build and push the image and the chart by digest, untagged and unsigned (sign and verify next).
-   * Example: dagger call publish --registry ghcr.io/acme --username me --password env://GHCR_TOKEN
+   * Example: dagger call with-registry-auth --username me --password env://GHCR_TOKEN publish --registry ghcr.io/acme
    */
   @func({ cache: 'never' })
   async publish(
     /** Where to publish: host[:port]/namespace. */
     registry: string,
-    /** The registry user. */
-    username?: string,
-    /** The registry password or token. */
-    password?: Secret,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
     /** The runtime base image, by digest (default: the pinned distroless Node 20). */
     baseImage?: string,
     /** Skip the service's tests. */
     skipTests = false,
-    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
-    revision?: string,
-    /** The commit time, seconds since the epoch. */
-    commitTime?: number,
-    /** The number of commits reachable from it (git rev-list --count). */
-    commitCount?: number,
-    /** A release tag on the commit (vX.Y.Z), which sets the version. */
-    gitTag?: string,
-    /** The source repository URL written into the image and chart (default: the origin remote). */
-    sourceUrl?: string,
   ): Promise<Published> {
     parseRegistryTarget(registry);
     const base = baseImageOrDefault(baseImage);
-    const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, commit: commit(revision, commitTime, commitCount, gitTag), sourceUrl });
-    const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source, FUNCTION_TOOLS.publish), login(username, password))), args).stdout()) as {
+    const args = publishArgs({ registry, plainHttp, baseImage: base, skipTests, commit: this.commit(), sourceUrl: this.sourceUrl });
+    const out = JSON.parse(await step(forThisCall(withSecrets(toolbox(this.source, FUNCTION_TOOLS.publish), this.login())), args).stdout()) as {
       image: string;
       chart: string;
     };
@@ -297,44 +294,18 @@ export class ReleasePipeline {
 
   /**
    * Sign artifacts by digest (an image index: its platform manifests too), then verify them.
-   * Example: dagger call cosign-sign --ref ghcr.io/acme/koa-service@sha256:… --key file://cosign.key --key-password env://COSIGN_PASSWORD
+   * Example: dagger call with-key --key file://cosign.key --key-password env://COSIGN_PASSWORD cosign-sign --ref ghcr.io/acme/koa-service@sha256:…
    */
   @func({ cache: 'never' })
   async cosignSign(
     /** What to sign: repository@sha256:…, one or more. */
     ref: string[],
-    /** A cosign private key. */
-    key?: Secret,
-    /** The cosign key's password. */
-    keyPassword?: Secret,
-    /** Keyless: the identity the signing certificate must name (the workflow ref). */
-    certificateIdentity?: string,
-    /** Keyless: the OIDC issuer of that identity. */
-    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
-    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_URL. */
-    oidcRequestUrl?: string,
-    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
-    oidcRequestToken?: Secret,
-    /** The registry user. */
-    username?: string,
-    /** The registry password or token. */
-    password?: Secret,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
-    /** Keyless with a Sigstore of your own: its Fulcio (default: the public one). */
-    fulcioUrl?: string,
-    /** Keyless with a Sigstore of your own: its timestamp authority. */
-    timestampUrl?: string,
-    /** Keyless with a Sigstore of your own: its trusted root (cosign trusted-root create). */
-    trustedRoot?: File,
   ): Promise<string[]> {
     const refs = ref.map((r) => parseDigestReference(r, 'the artifact to sign'));
-    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
-    const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
-    const out = await step(
-      forThisCall(withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.cosignSign), secrets), trustedRoot)),
-      signArgs({ refs, signing, plainHttp }),
-    ).stdout();
+    const signing = this.signing();
+    const out = await step(this.signingToolbox(FUNCTION_TOOLS.cosignSign), signArgs({ refs, signing, plainHttp })).stdout();
     return (JSON.parse(out) as { signed: string[] }).signed;
   }
 
@@ -352,87 +323,40 @@ export class ReleasePipeline {
     certificateIdentity?: string,
     /** Keyless: the OIDC issuer of that identity. */
     certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
-    /** The registry user. */
-    username?: string,
-    /** The registry password or token. */
-    password?: Secret,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
   ): Promise<string> {
     const ref = parseDigestReference(chart, '--chart');
     if (!publicKey === !certificateIdentity)
       throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
-    let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), login(username, password));
+    let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login());
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
-    const policy = publicKey
-      ? { kind: 'key' as const, publicKeyPath: PUBLIC_KEY_PATH }
-      : { kind: 'identity' as const, identity: { exact: certificateIdentity! }, issuer: certificateOidcIssuer };
+    const policy: Policy = publicKey
+      ? { kind: 'key', publicKeyPath: PUBLIC_KEY_PATH }
+      : { kind: 'identity', identity: { exact: certificateIdentity! }, issuer: certificateOidcIssuer };
     return step(box, verifyArgs({ chart: ref, policy, plainHttp })).stdout();
   }
 
   /**
    * The whole release: build, test, publish by digest, sign, verify (with the same credentials), tag last.
-   * Example: dagger call release --registry ghcr.io/acme --username me --password env://GHCR_TOKEN --key file://cosign.key image
+   * Example: dagger call with-registry-auth --username me --password env://GHCR_TOKEN with-key --key file://cosign.key release --registry ghcr.io/acme image
    */
   @func({ cache: 'never' })
   async release(
     /** Where to publish: host[:port]/namespace. */
     registry: string,
-    /** A cosign private key. */
-    key?: Secret,
-    /** The cosign key's password. */
-    keyPassword?: Secret,
-    /** Keyless: the identity the signing certificate must name (the workflow ref). */
-    certificateIdentity?: string,
-    /** Keyless: the OIDC issuer of that identity. */
-    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
-    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_URL. */
-    oidcRequestUrl?: string,
-    /** Keyless in GitHub Actions: $ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
-    oidcRequestToken?: Secret,
-    /** The registry user. */
-    username?: string,
-    /** The registry password or token. */
-    password?: Secret,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
     /** The runtime base image, by digest (default: the pinned distroless Node 20). */
     baseImage?: string,
     /** Skip the service's tests. */
     skipTests = false,
-    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
-    revision?: string,
-    /** The commit time, seconds since the epoch. */
-    commitTime?: number,
-    /** The number of commits reachable from it (git rev-list --count). */
-    commitCount?: number,
-    /** A release tag on the commit (vX.Y.Z), which sets the version. */
-    gitTag?: string,
-    /** The source repository URL written into the image and chart (default: the origin remote). */
-    sourceUrl?: string,
-    /** Keyless with a Sigstore of your own: its Fulcio (default: the public one). */
-    fulcioUrl?: string,
-    /** Keyless with a Sigstore of your own: its timestamp authority. */
-    timestampUrl?: string,
-    /** Keyless with a Sigstore of your own: its trusted root (cosign trusted-root create). */
-    trustedRoot?: File,
   ): Promise<Release> {
     parseRegistryTarget(registry);
-    const signing = signingChoice(key, certificateIdentity, certificateOidcIssuer, oidcRequestUrl, oidcRequestToken, { fulcioUrl, timestampUrl, trustedRoot });
-    const secrets = signingSecrets(key, keyPassword, oidcRequestUrl, oidcRequestToken, username, password);
+    const signing = this.signing();
     const base = baseImageOrDefault(baseImage);
-    const args = releaseArgs({
-      registry,
-      plainHttp,
-      signing,
-      baseImage: base,
-      skipTests,
-      commit: commit(revision, commitTime, commitCount, gitTag),
-      sourceUrl,
-    });
-    return Release.fromSummary(
-      await step(forThisCall(withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.release), secrets), trustedRoot)), args).stdout(),
-    );
+    const args = releaseArgs({ registry, plainHttp, signing, baseImage: base, skipTests, commit: this.commit(), sourceUrl: this.sourceUrl });
+    return Release.fromSummary(await step(this.signingToolbox(FUNCTION_TOOLS.release), args).stdout());
   }
 
   /**
@@ -441,28 +365,13 @@ export class ReleasePipeline {
    * Example: dagger call end-to-end chart
    */
   @func({ cache: 'never' })
-  async endToEnd(
-    /** The commit released (full hash); with commit-time and commit-count, when the source has no .git. */
-    revision?: string,
-    /** The commit time, seconds since the epoch. */
-    commitTime?: number,
-    /** The number of commits reachable from it (git rev-list --count). */
-    commitCount?: number,
-    /** A release tag on the commit (vX.Y.Z), which sets the version. */
-    gitTag?: string,
-  ): Promise<Release> {
+  async endToEnd(): Promise<Release> {
     const registry = await registryService(this.source).start();
     try {
       const target = { registry: 'registry:5000/e2e', plainHttp: true };
       const released = step(
         forThisCall(toolbox(this.source, FUNCTION_TOOLS.endToEnd)).withServiceBinding('registry', registry),
-        releaseArgs({
-          ...target,
-          signing: { kind: 'embedded-key' },
-          baseImage: RUNTIME_BASE_IMAGE,
-          skipTests: false,
-          commit: commit(revision, commitTime, commitCount, gitTag),
-        }),
+        releaseArgs({ ...target, signing: { kind: 'embedded-key' }, baseImage: RUNTIME_BASE_IMAGE, skipTests: false, commit: this.commit() }),
       );
       const release = Release.fromSummary(await released.stdout());
       await released
@@ -475,5 +384,39 @@ export class ReleasePipeline {
     } finally {
       await registry.stop();
     }
+  }
+
+  /** The commit's facts from with-commit; absent: the CLI reads them from .git. */
+  private commit(): CommitFacts | undefined {
+    if (this.revision === undefined || this.commitTime === undefined || this.commitCount === undefined) return undefined;
+    return { revision: this.revision, commitTime: this.commitTime, commitCount: this.commitCount, tag: this.gitTag };
+  }
+
+  private login(): ToolboxSecrets {
+    return { login: this.username && this.password ? { username: this.username, password: this.password } : undefined };
+  }
+
+  /** The signer chained in: a key, or keyless (with a Sigstore of one's own); checked before any side effect. */
+  private signing(): SigningMode {
+    const keyless = this.oidcRequestUrl !== undefined;
+    if (this.key && keyless) throw new PipelineError('usage', 'chain with-key or with-keyless, not both');
+    if (this.trustedRoot && !keyless) throw new PipelineError('usage', 'with-sigstore is for keyless signing: chain with-keyless too');
+    if (this.key) return { kind: 'key', keyPath: KEY_PATH };
+    if (!keyless || !this.certificateIdentity || !this.certificateOidcIssuer)
+      throw new PipelineError('usage', 'signing needs a signer: chain with-key (a cosign private key) or with-keyless (GitHub Actions) before this call');
+    const sigstore = this.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: this.fulcioUrl, timestampUrl: this.timestampUrl } : undefined;
+    return { kind: 'keyless', identity: this.certificateIdentity, issuer: this.certificateOidcIssuer, sigstore };
+  }
+
+  /** The toolbox of a signing call: the login, the key or the OIDC request, the trusted root, a nonce. */
+  private signingToolbox(tools: (typeof FUNCTION_TOOLS)[keyof typeof FUNCTION_TOOLS]): Container {
+    const secrets: ToolboxSecrets = {
+      ...this.login(),
+      key: this.key,
+      keyPassword: this.keyPassword,
+      oidcRequest: this.oidcRequestUrl && this.oidcRequestToken ? { url: this.oidcRequestUrl, token: this.oidcRequestToken } : undefined,
+    };
+    const box = withSecrets(toolbox(this.source, tools), secrets);
+    return forThisCall(this.trustedRoot ? box.withFile(TRUSTED_ROOT_PATH, this.trustedRoot) : box);
   }
 }

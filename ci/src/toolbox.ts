@@ -34,7 +34,7 @@ function apply(ctr: Container, o: Op, source: Directory): Container {
     case 'cache':
       return ctr.withMountedCache(o.path, dag.cacheVolume(o.volume));
     case 'files':
-      return ctr.withDirectory(o.path, source, o.include ? { include: [...o.include] } : {});
+      return o.include ? ctr.withDirectory(o.path, source, { include: [...o.include] }) : ctr.withDirectory(o.path, source);
     case 'stage':
       return ctr.withDirectory(o.path, render(o.stage, source).directory(o.stage.output!));
     case 'workdir':

@@ -191,7 +191,7 @@ export function execState(chain: readonly Call[]): ExecState {
           path: String(a.path),
           plaintext: secretPlaintext(a.source),
           owner: a.owner === undefined ? '0:0' : String(a.owner),
-          ...(a.mode !== undefined ? { mode: Number(a.mode) } : {}),
+          mode: a.mode !== undefined ? Number(a.mode) : undefined,
         });
         break;
       case 'withMountedTemp':
@@ -202,7 +202,7 @@ export function execState(chain: readonly Call[]): ExecState {
         break;
       case 'withFile': {
         const contents = fileContents(a.source);
-        s.files.push({ path: String(a.path), ...(contents !== undefined ? { contents } : {}) });
+        s.files.push({ path: String(a.path), contents });
         break;
       }
       case 'withExec':

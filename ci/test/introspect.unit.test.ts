@@ -43,17 +43,20 @@ beforeAll(async () => {
 }, 60_000);
 
 const FUNCTIONS = ['build', 'test', 'chartPackage', 'publish', 'cosignSign', 'verify', 'release', 'endToEnd'];
+/** What a call needs beyond its own arguments, chained before it: each returns the pipeline. */
+const BUILDERS = ['withCommit', 'withRegistryAuth', 'withKey', 'withKeyless', 'withSigstore'];
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 describe('the module, as the SDK introspector scans it', () => {
   it('is the ReleasePipeline object with exactly the documented functions', () => {
-    expect(Object.keys(objects.ReleasePipeline!.methods).sort()).toEqual([...FUNCTIONS].sort());
+    expect(Object.keys(objects.ReleasePipeline!.methods).sort()).toEqual([...FUNCTIONS, ...BUILDERS].sort());
     expect(objects.ReleasePipeline!.description).toMatch(/^Builds, tests, packages, publishes, signs and verifies/);
   });
 
   it('every function shows an example call of itself, and every argument says what it is', () => {
     for (const fn of Object.values(objects.ReleasePipeline!.methods)) {
-      expect(fn.description, fn.name).toContain(`Example: dagger call ${kebab(fn.name)}`);
+      // The call itself, after whatever it is chained to.
+      expect(fn.description, fn.name).toMatch(new RegExp(`Example: dagger call (\\S.* )?${kebab(fn.name)}( |$)`, 'm'));
       for (const [name, arg] of Object.entries(fn.arguments)) expect(arg.description, `${fn.name} --${kebab(name)}`).not.toBe('');
     }
   });
@@ -74,7 +77,7 @@ describe('the module, as the SDK introspector scans it', () => {
 
   it('defaults the scanner can read are literals, shown in --help', () => {
     const m = objects.ReleasePipeline!.methods;
-    expect(m.release!.arguments.certificateOidcIssuer!.defaultValue).toBe('https://token.actions.githubusercontent.com');
+    expect(m.withKeyless!.arguments.certificateOidcIssuer!.defaultValue).toBe('https://token.actions.githubusercontent.com');
     expect(m.release!.arguments.plainHttp!.defaultValue).toBe(false);
   });
 
@@ -98,5 +101,9 @@ describe('the module, as the SDK introspector scans it', () => {
       'json',
     ]);
     expect(objects.ReleasePipeline!.properties.source!.isExposed).toBe(false);
+    // The builders return the pipeline, so `dagger call with-commit … with-key … release …` chains.
+    for (const b of BUILDERS) expect(m[b]!.returnType, b).toEqual({ kind: 'OBJECT_KIND', name: 'ReleasePipeline' });
+    // What they set is state, not a field anyone reads back: a secret never becomes a readable field.
+    for (const p of Object.values(objects.ReleasePipeline!.properties)) expect(p.isExposed).toBe(false);
   });
 });

@@ -69,28 +69,11 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
   beforeAll(async () => {
     const trustedRoot = await readFile(stack.trustedRoot, 'utf8');
     release = await call((p) =>
-      p.release(
-        `${registry.address}/acme`,
-        undefined,
-        undefined,
-        identity(),
-        stack.issuer,
-        stack.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-        dag.setSecret('oidc-token', stack.requestToken),
-        undefined,
-        undefined,
-        false,
-        base,
-        true,
-        git.revision,
-        git.commitTime,
-        git.commitCount,
-        undefined,
-        `https://github.com/${REPOSITORY}`,
-        stack.fulcioUrl,
-        stack.timestampUrl,
-        dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'),
-      ),
+      p
+        .withCommit(git.revision, git.commitTime, git.commitCount, undefined, `https://github.com/${REPOSITORY}`)
+        .withKeyless(stack.env.ACTIONS_ID_TOKEN_REQUEST_URL!, dag.setSecret('oidc-token', stack.requestToken), identity(), stack.issuer)
+        .withSigstore(dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'), stack.fulcioUrl, stack.timestampUrl)
+        .release(`${registry.address}/acme`, false, base, true),
     );
   }, 300_000);
 

@@ -65,23 +65,11 @@ describe('dagger call release, replayed on this host', () => {
   beforeAll(async () => {
     const key = await readFile(join(keyDir, 'release.key'), 'utf8');
     release = await call((p) =>
-      p.release(
-        `${registry.address}/team`,
-        dag.setSecret('key', key),
-        dag.setSecret('key-password', KEY_PASSWORD),
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        USER,
-        dag.setSecret('password', PASSWORD),
-        false,
-        base,
-        true,
-        git.revision,
-        git.commitTime,
-        git.commitCount,
-      ),
+      p
+        .withCommit(git.revision, git.commitTime, git.commitCount)
+        .withRegistryAuth(USER, dag.setSecret('password', PASSWORD))
+        .withKey(dag.setSecret('key', key), dag.setSecret('key-password', KEY_PASSWORD))
+        .release(`${registry.address}/team`, false, base, true),
     );
     // The same release, made directly with the CLI and the same inputs.
     const r = await runCli(
@@ -143,14 +131,7 @@ describe('dagger call release, replayed on this host', () => {
   it('dagger call verify, with the same credentials, verifies the whole release from its chart', async () => {
     const pub = await readFile(join(keyDir, 'release.pub'), 'utf8');
     const tree = await call((p) =>
-      p.verify(
-        release.chart,
-        dag.directory().withNewFile('cosign.pub', pub).file('cosign.pub'),
-        undefined,
-        undefined,
-        USER,
-        dag.setSecret('password', PASSWORD),
-      ),
+      p.withRegistryAuth(USER, dag.setSecret('password', PASSWORD)).verify(release.chart, dag.directory().withNewFile('cosign.pub', pub).file('cosign.pub')),
     );
     expect(tree).toContain('VERIFIED');
     expect(tree).toContain(release.image);

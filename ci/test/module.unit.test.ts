@@ -114,9 +114,7 @@ describe('release with a key, on a registry that needs a login', () => {
 
   beforeAll(async () => {
     engine.queries.length = 0;
-    release = await call((p) =>
-      p.release('ghcr.io/acme', secret('key'), secret('keyPassword'), undefined, undefined, undefined, undefined, 'bot', secret('password')),
-    );
+    release = await call((p) => p.withRegistryAuth('bot', secret('password')).withKey(secret('key'), secret('keyPassword')).release('ghcr.io/acme'));
     state = asked().at(-1)!;
   });
 
@@ -187,17 +185,7 @@ describe('keyless signing, as in GitHub Actions', () => {
   it("gives cosign the runner's OIDC request URL and, as a secret, its token", async () => {
     engine.queries.length = 0;
     const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
-    await call((p) =>
-      p.cosignSign(
-        [`ghcr.io/acme/koa-service@${D}`],
-        undefined,
-        undefined,
-        identity,
-        'https://token.actions.githubusercontent.com',
-        'https://actions.example/token?x=1',
-        secret('token'),
-      ),
-    );
+    await call((p) => p.withKeyless('https://actions.example/token?x=1', secret('token'), identity).cosignSign([`ghcr.io/acme/koa-service@${D}`]));
     const s = asked().at(-1)!;
     expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
     expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
@@ -220,24 +208,22 @@ describe('inputs are checked before any side effect', () => {
   it.each<[string, (p: ReleasePipeline) => Promise<unknown>, RegExp]>([
     [
       'a key and keyless at once',
-      (p: ReleasePipeline) => p.release('ghcr.io/acme', secret('key'), undefined, 'id', undefined, 'https://u', secret('token')),
+      (p: ReleasePipeline) => p.withKey(secret('key')).withKeyless('https://u', secret('token'), 'id').release('ghcr.io/acme'),
       /not both/,
     ],
-    ['no way to sign', (p: ReleasePipeline) => p.release('ghcr.io/acme'), /signing needs --key/],
-    ['keyless without the token', (p: ReleasePipeline) => p.release('ghcr.io/acme', undefined, undefined, 'id', undefined, 'https://u'), /needs all of/],
+    ['no way to sign', (p: ReleasePipeline) => p.release('ghcr.io/acme'), /signing needs a signer: chain with-key/],
     [
-      'a username without a password',
-      (p: ReleasePipeline) => p.release('ghcr.io/acme', secret('key'), undefined, undefined, undefined, undefined, undefined, 'bot'),
-      /--username and --password together/,
+      'a Sigstore of its own without keyless',
+      (p: ReleasePipeline) => p.withKey(secret('key')).withSigstore(dag.directory().withNewFile('r.json', '{}').file('r.json')).release('ghcr.io/acme'),
+      /with-sigstore is for keyless signing/,
     ],
-    ['a registry with a scheme', (p: ReleasePipeline) => p.release('https://ghcr.io/acme', secret('key')), /drop the scheme/],
+    ['a registry with a scheme', (p: ReleasePipeline) => p.withKey(secret('key')).release('https://ghcr.io/acme'), /drop the scheme/],
     [
       'a base image by tag',
-      (p: ReleasePipeline) =>
-        p.release('ghcr.io/acme', secret('key'), undefined, undefined, undefined, undefined, undefined, undefined, undefined, false, 'node:20'),
+      (p: ReleasePipeline) => p.withKey(secret('key')).release('ghcr.io/acme', false, 'node:20'),
       /must be referenced by digest|malformed reference/,
     ],
-    ['a tag to sign', (p: ReleasePipeline) => p.cosignSign(['ghcr.io/acme/koa-service:1.0.0'], secret('key')), /must be referenced by digest/],
+    ['a tag to sign', (p: ReleasePipeline) => p.withKey(secret('key')).cosignSign(['ghcr.io/acme/koa-service:1.0.0']), /must be referenced by digest/],
   ])('%s', async (_name, work, message) => {
     engine.queries.length = 0;
     await expect(call(work)).rejects.toThrow(message);
@@ -258,8 +244,8 @@ describe('calls with side effects', () => {
     engine.queries.length = 0;
     await call((p) => p.publish('ghcr.io/acme'));
     await call((p) => p.publish('ghcr.io/acme'));
-    await call((p) => p.cosignSign([`ghcr.io/acme/koa-service@${D}`], secret('key')));
-    await call((p) => p.release('ghcr.io/acme', secret('key')));
+    await call((p) => p.withKey(secret('key')).cosignSign([`ghcr.io/acme/koa-service@${D}`]));
+    await call((p) => p.withKey(secret('key')).release('ghcr.io/acme'));
     await call((p) => p.endToEnd());
     const nonces = stepChains().map(nonceOf);
     expect(nonces).toHaveLength(6); // publish ×2, cosign-sign, release, end-to-end's release and verify

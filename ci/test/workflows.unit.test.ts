@@ -50,7 +50,9 @@ describe('workflows', () => {
     expect(job.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
     const call = job.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'))!;
     const args = call.with!.args!;
-    expect(args).toMatch(/^release /);
+    // The commit, the login and the keyless signer chained in, then the release itself.
+    const chain = args.split(' ').filter((w) => /^[a-z][a-z-]+$/.test(w) && !w.startsWith('-'));
+    expect(chain).toEqual(['with-commit', 'with-registry-auth', 'with-keyless', 'release', 'json']);
     expect(args).toContain('--password env://REGISTRY_PASSWORD');
     expect(args).toContain('--oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN');
     expect(args).toContain('--certificate-identity "${GITHUB_SERVER_URL}/${{ github.workflow_ref }}"');

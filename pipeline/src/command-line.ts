@@ -56,7 +56,7 @@ function program(parsed: (line: CommandLine) => void, out: { text: string }): Co
     .addHelpText('after', FOOTER);
   for (const spec of COMMAND_SPECS as readonly CommandSpec[]) {
     const cmd = root
-      .command(spec.name, spec.isDefault ? { isDefault: true } : {})
+      .command(spec.name, { isDefault: spec.isDefault ?? false })
       .description(spec.summary)
       .exitOverride()
       .configureOutput(capture)

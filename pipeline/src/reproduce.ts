@@ -88,7 +88,7 @@ async function revisionTools(src: string, scratch: string, env: NodeJS.ProcessEn
   const go = goCaches();
   await run('bash', ['scripts/install-tools.sh'], {
     cwd: src,
-    env: { ...env, ...go, ...(process.env.GOPROXY ? { GOPROXY: process.env.GOPROXY } : {}), PIPELINE_TOOLS_DIR: own, TOOLS_SCOPE: 'runtime' },
+    env: { ...env, ...go, GOPROXY: process.env.GOPROXY, PIPELINE_TOOLS_DIR: own, TOOLS_SCOPE: 'runtime' },
     ...left(),
   });
   return own;

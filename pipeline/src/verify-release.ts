@@ -134,8 +134,8 @@ async function verifyImage(ctx: VerifyContext, policy: Policy, ref: DigestRefere
   if (!signed.verified) return signed;
   const verdict: ImageVerdict = {
     ...signed,
-    ...('found' in provenance ? { provenance: provenance.found } : {}),
-    ...('found' in sbom ? { sbom: sbom.found } : {}),
+    provenance: 'found' in provenance ? provenance.found : undefined,
+    sbom: 'found' in sbom ? sbom.found : undefined,
   };
   const reason = 'reason' in provenance ? provenance.reason : 'reason' in sbom ? sbom.reason : undefined;
   return reason ? { ...verdict, verified: false, reason: `signed, but ${reason}` } : verdict;
@@ -189,7 +189,7 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
   ]);
   const chart: ArtifactVerdict =
     !signedChart.verified || 'found' in provenance
-      ? { ...signedChart, ...('found' in provenance ? { provenance: provenance.found } : {}) }
+      ? { ...signedChart, provenance: 'found' in provenance ? provenance.found : undefined }
       : { ...signedChart, verified: false, reason: `signed, but ${provenance.reason}` };
   if (!chart.verified || !chart.provenance) return releaseVerdict(chart, []);
   const source = chart.provenance;

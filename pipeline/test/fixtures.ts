@@ -31,7 +31,7 @@ export async function tempOut(label: string): Promise<OutPaths> {
 
 export async function testRegistry(label: string, htpasswd?: string): Promise<LocalRegistry & { storage: string }> {
   const storage = await mkdtemp(join(tmpdir(), `registry-${label}-`));
-  const registry = await startLocalRegistry({ storageDir: storage, port: await freePort(), ...(htpasswd ? { htpasswd } : {}) });
+  const registry = await startLocalRegistry({ storageDir: storage, port: await freePort(), htpasswd });
   return { ...registry, storage };
 }
 

@@ -50,8 +50,8 @@ async function certificateSigner(label: string, notBefore?: Date, notAfter?: Dat
   const issued = await issueSigningCertificate(ca, {
     identity: IDENTITY,
     issuer: GITHUB_ACTIONS_ISSUER,
-    ...(notBefore ? { notBefore } : {}),
-    ...(notAfter ? { notAfter } : {}),
+    notBefore,
+    notAfter,
   });
   const m = await writeSigningMaterial(await mkdtemp(join(tmpdir(), `${label}-`)), ca, issued);
   return { kind: 'certificate', keyPath: m.key, certificatePath: m.certificate, chainPath: m.chain };

@@ -134,7 +134,7 @@ export function imageManifest(
         mediaType: toOciMediaType(l.mediaType),
         digest: l.digest,
         size: l.size,
-        ...(l.annotations ? { annotations: l.annotations } : {}),
+        annotations: l.annotations,
       })),
       ...appLayers.map((l) => l.descriptor),
     ],

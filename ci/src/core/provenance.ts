@@ -99,7 +99,7 @@ export function provenancePredicate(input: ProvenanceInput): ProvenancePredicate
     },
     runDetails: {
       builder: { id: input.builderId, version: { node: input.node } },
-      metadata: { ...(input.invocationId ? { invocationId: input.invocationId } : {}), startedOn: input.startedOn, finishedOn: input.finishedOn },
+      metadata: { invocationId: input.invocationId, startedOn: input.startedOn, finishedOn: input.finishedOn },
     },
   };
 }
@@ -140,7 +140,7 @@ export function provenanceFacts(statement: Statement): {
   return {
     parameters: ext,
     base: parseDigestReference(base, 'the recorded base image'),
-    ...(image ? { image: parseDigestReference(image, 'the recorded image') } : {}),
+    image: image ? parseDigestReference(image, 'the recorded image') : undefined,
     builderId: p.runDetails?.builder?.id ?? '',
     dirty: def.internalParameters?.dirty === true,
   };

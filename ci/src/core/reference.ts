@@ -84,7 +84,7 @@ export function parseReference(input: string): Reference {
       fail(`repository component "${component}" must be lowercase letters, digits and single separators (. _ __ -)`);
     }
   }
-  return { registry, repository: path, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  return { registry, repository: path, tag: tag || undefined, digest: digest || undefined };
 }
 
 /** Parses a reference and insists on a digest; a tag alone is refused with the fix spelled out. */

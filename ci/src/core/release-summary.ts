@@ -77,16 +77,13 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
           };
   const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
   const att = input.attestations;
-  const attestationCommands = (major: 'v3' | 'v2') =>
-    att
-      ? {
-          provenance: {
-            image: cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.provenance, major, att.provenancePolicy),
-            chart: cosignVerifyAttestationCommand(input.chart.ref, p, PredicateType.provenance, major, att.provenancePolicy),
-          },
-          sbom: cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.sbom, major),
-        }
-      : {};
+  const attestationCommands = (major: 'v3' | 'v2') => ({
+    provenance: att && {
+      image: cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.provenance, major, att.provenancePolicy),
+      chart: cosignVerifyAttestationCommand(input.chart.ref, p, PredicateType.provenance, major, att.provenancePolicy),
+    },
+    sbom: att && cosignVerifyAttestationCommand(input.image.ref, p, PredicateType.sbom, major),
+  });
   return {
     schema: 'signed-release-pipeline/release/v1',
     version: input.version,

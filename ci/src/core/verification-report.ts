@@ -40,7 +40,7 @@ export function releaseVerdict(chart: ArtifactVerdict, images: ImageVerdict[], p
     verified: chart.verified && problems.length === 0 && images.length > 0 && images.every((i) => i.verified),
     chart,
     images,
-    ...(renderedWith ? { renderedWith } : {}),
+    renderedWith,
     problems,
   };
 }

@@ -19,7 +19,7 @@ async function basePlatformManifests(base: BaseImage): Promise<Descriptor[]> {
   if (isIndex(base.descriptor)) return selectPlatforms(await base.layout.readJson<ImageIndex>(base.descriptor.digest));
   const manifest = await base.layout.readJson<ImageManifest>(base.descriptor.digest);
   const config = await base.layout.readJson<ImageConfig>(manifest.config.digest);
-  return [{ ...base.descriptor, platform: { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) } }];
+  return [{ ...base.descriptor, platform: { architecture: config.architecture, os: config.os, variant: config.variant } }];
 }
 
 /** What the image is made of: same key, same bytes (the assembly is deterministic). */

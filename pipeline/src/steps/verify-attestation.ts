@@ -16,7 +16,7 @@ export async function verifyAttached(
 ): Promise<Noted<void>> {
   await eachConcurrently(attached, (a) => {
     const policyFile = a.type === PredicateType.provenance ? provenancePolicy : undefined;
-    return verifiedStatements(ctx, policy, a.ref, a.type, policyFile ? { policyFile } : {}).catch((err: Error) => {
+    return verifiedStatements(ctx, policy, a.ref, a.type, { policyFile }).catch((err: Error) => {
       throw new PipelineError('verification', `the ${a.type} attestation of ${formatDigestReference(a.ref)} does not verify: ${cosignReason(err)}`, {
         cause: err,
       });
