@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'pipeline', 'dist', 'cli.mjs');
-const inputs = ['pipeline/src', 'ci/src/core', 'ci/src/images.ts', 'package-lock.json', 'scripts/build-cli.mjs'];
+const inputs = ['pipeline/src', 'pipeline/package.json', 'ci/src/core', 'package-lock.json', 'scripts/build-cli.mjs'];
 
 async function files(path) {
   const full = join(root, path);

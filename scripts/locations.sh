@@ -2,7 +2,7 @@
 # caches, the pinned tools (one folder per tools.lock content, so clones at different pins never
 # overwrite each other's), the policy check's Python venv. Every clone on the machine, CI's fresh
 # one included, reuses what an earlier run built. Each is the caller's own when set in the
-# environment. Sourced by install-tools.sh and bootstrap.sh; scripts/locations.mjs computes the same
+# environment. Sourced by install-tools.sh and bootstrap.sh; pipeline/locations.mjs computes the same
 # for the Node side (a test holds the two equal).
 # shellcheck shell=bash
 _locations_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

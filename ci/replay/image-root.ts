@@ -1,7 +1,7 @@
 // A root file system standing in for a pinned image of the toolbox: Debian bookworm from Debian's
 // packages (mmdebstrap, with this machine's apt sources), the image's own Go (the toolchain from the
 // Go module proxy) or Node and npm, its folders. Built once per set of facts, outside the clone
-// (scripts/locations.mjs), and copied for each replay.
+// (pipeline/locations.mjs), and copied for each replay.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 // The toolbox's container steps as data, in one place: the Dagger module renders them into
 // containers (./toolbox.ts), and `npm run toolbox -- replay` executes the same steps for real on a
-// Debian root file system standing in for each pinned image (scripts/toolbox-replay/). Pure: no
+// Debian root file system standing in for each pinned image (ci/replay/). Pure: no
 // Dagger import, so the replay reads exactly what the module runs.
 import type { ToolboxImage } from './core/images.js';
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GITHUB_ACTIONS_ISSUER } from '@release-pipeline/core/cosign-args.js';
 
 const ci = fileURLToPath(new URL('..', import.meta.url));
 const sdk = join(ci, 'node_modules', '@dagger.io', 'dagger', 'dist', 'src');
@@ -77,7 +78,9 @@ describe('the module, as the SDK introspector scans it', () => {
 
   it('defaults the scanner can read are literals, shown in --help', () => {
     const m = objects.ReleasePipeline!.methods;
-    expect(m.withKeyless!.arguments.certificateOidcIssuer!.defaultValue).toBe('https://token.actions.githubusercontent.com');
+    // A literal in the source (the scanner cannot resolve a constant), held to the core's here.
+    expect(m.withKeyless!.arguments.certificateOidcIssuer!.defaultValue).toBe(GITHUB_ACTIONS_ISSUER);
+    expect(m.verify!.arguments.certificateOidcIssuer!.defaultValue).toBe(GITHUB_ACTIONS_ISSUER);
     expect(m.release!.arguments.plainHttp!.defaultValue).toBe(false);
   });
 

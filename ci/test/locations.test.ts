@@ -1,4 +1,4 @@
-// scripts/locations.sh (bash: install-tools.sh, bootstrap.sh) and scripts/locations.mjs (Node: the
+// scripts/locations.sh (bash: install-tools.sh, bootstrap.sh) and pipeline/locations.mjs (Node: the
 // CLI, the tests) must name the same folders, with and without the caller's own settings.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // The Dagger toolbox, executed here: its steps (ci/src/toolbox-plan.ts, what the module renders) run
 // for real on Debian root file systems standing in for the pinned images, with the images' own Go,
-// Node and environment (scripts/toolbox-replay/). Then a release inside it publishes the same
+// Node and environment (ci/replay/). Then a release inside it publishes the same
 // digests as this machine's release of the same commit. And the replay fails, as a user would, when
 // the Go that builds the tools is put back to the image's own, older than a tool needs.
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -105,7 +105,9 @@ export function run(command: string, args: readonly string[], options: RunOption
       stderr += d.toString();
       if (options.echo) process.stderr.write(redact(d.toString(), secrets));
     });
-    child.on('error', (err) => reject(new CommandError(`could not start ${command}: ${err.message}`, name, { kind: 'not-started', reason: err.message }, '')));
+    child.on('error', (err) =>
+      reject(new CommandError(`could not start ${command}: ${err.message}`, name, { kind: 'not-started', reason: err.message }, '', undefined, err)),
+    );
     child.on('close', (code, exitSignal) => {
       if (timer) clearTimeout(timer);
       void stop();

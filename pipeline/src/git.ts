@@ -8,10 +8,11 @@ export type LocalCommit = CommitFacts & { dirty: boolean; remote?: string };
 
 export async function gitFacts(cwd: string): Promise<LocalCommit> {
   const git = async (...args: string[]) => (await run('git', args, { cwd })).stdout.trim();
-  const revision = await git('rev-parse', 'HEAD').catch(() => {
+  const revision = await git('rev-parse', 'HEAD').catch((err: unknown) => {
     throw new PipelineError(
       'environment',
       'no git commit found: the pipeline releases a commit; run it inside a git checkout, or give --revision, --commit-time and --commit-count',
+      { cause: err },
     );
   });
   const commitTime = Number(await git('show', '-s', '--format=%ct', 'HEAD'));

@@ -23,6 +23,8 @@ import type { ReproduceOptions } from './verify-options.js';
 import { goCaches, toolsDirFor } from '../locations.mjs';
 import { toolsFolder } from './tools.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { flag } from '@release-pipeline/core/command-line.js';
+import { commitArgs } from '@release-pipeline/core/step-args.js';
 
 export interface Reproduction {
   revision: string;
@@ -127,17 +129,9 @@ export async function reproduce(options: ReproduceOptions, ctx: ToolAccess, log:
     await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: src, env: minimal, ...left() });
     const tools = await revisionTools(src, dir, minimal, log, left);
     const facts = [
-      '--revision',
-      source.revision,
-      '--commit-time',
-      String(commit.time),
-      '--commit-count',
-      String(commit.count),
-      ...(commit.tag ? ['--git-tag', commit.tag] : []),
-      '--source-url',
-      source.repository,
-      ...(options.plainHttp ? ['--plain-http'] : []),
-      '--json',
+      ...commitArgs({ revision: source.revision, commitTime: commit.time, commitCount: commit.count, tag: commit.tag }, source.repository),
+      ...flag('plain-http', options.plainHttp),
+      ...flag('json', true),
     ];
     // The revision's code runs with what it needs, not with this shell's whole environment.
     const env = {

@@ -1,5 +1,5 @@
 // The external tools the pipeline drives, pinned in tools.lock and installed by
-// scripts/install-tools.sh into the folder scripts/locations.mjs names (outside the clone).
+// scripts/install-tools.sh into the folder pipeline/locations.mjs names (outside the clone).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { toolsDir } from '../locations.mjs';
@@ -10,8 +10,8 @@ export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'reg
 
 export class MissingToolError extends PipelineError {
   override name = 'MissingToolError';
-  constructor(message: string) {
-    super('tool-missing', message);
+  constructor(message: string, cause?: unknown) {
+    super('tool-missing', message, { cause });
   }
 }
 
@@ -29,8 +29,8 @@ export function tool(name: ToolName): string {
   const path = join(toolsFolder(), name);
   try {
     accessSync(path, constants.X_OK);
-  } catch {
-    throw new MissingToolError(`missing tool: ${name} is not installed at ${path}; run 'npm run tools' (needs Go) to install the pinned version`);
+  } catch (err) {
+    throw new MissingToolError(`missing tool: ${name} is not installed at ${path}; run 'npm run tools' (needs Go) to install the pinned version`, err);
   }
   return path;
 }

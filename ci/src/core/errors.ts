@@ -108,8 +108,10 @@ export class CommandError extends PipelineError {
     readonly output: string,
     /** The registry's answer, where the tool's output reports one. */
     readonly registryFault?: RegistryFault,
+    /** Why it could not start (the spawn error). */
+    cause?: unknown,
   ) {
-    super(exit.kind === 'timeout' ? 'timeout' : exit.kind === 'not-started' ? 'environment' : 'tool-failed', message);
+    super(exit.kind === 'timeout' ? 'timeout' : exit.kind === 'not-started' ? 'environment' : 'tool-failed', message, { cause });
   }
 
   /** The exit status, or null when the tool did not exit by itself. */

@@ -22,7 +22,7 @@ export const PINNED_IMAGES = { NODE_IMAGE, GO_IMAGE, RUNTIME_BASE_IMAGE } as con
 
 /**
  * What the toolbox's two images are, for the replay that stands in for them here
- * (scripts/toolbox-replay/): their Debian release and packages, the Go or Node they carry, and their
+ * (ci/replay/): their Debian release and packages, the Go or Node they carry, and their
  * configuration (environment, working directory, user), read from the images' Dockerfiles
  * (docker-library/golang 1.26/bookworm; nodejs/docker-node 20/bookworm, both FROM buildpack-deps).
  */

@@ -1,10 +1,11 @@
 // A minimal Node base image made from this host's own runtime: the node binary, the shared
 // libraries it links, CA certificates and an /etc/passwd with the non-root user 65532. It lets the
 // pipeline run fully offline (and the tests run what they build); real releases use a pinned
-// distroless/slim Node image instead (see ci/src/images.ts).
+// distroless/slim Node image instead (see ci/src/core/images.ts).
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { APP_UID, APP_USER } from '@release-pipeline/core/image-config.js';
 import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '@release-pipeline/core/oci.js';
 import { cachedDirectory } from '../cache.js';
 import { run } from '../exec.js';
@@ -64,9 +65,9 @@ async function build(dir: string, node: string, arch: string): Promise<void> {
     {
       type: 'file',
       path: 'etc/passwd',
-      content: Buffer.from('root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n'),
+      content: Buffer.from(`root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${APP_UID}:${APP_UID}:nonroot:/home/nonroot:/sbin/nologin\n`),
     },
-    { type: 'file', path: 'etc/group', content: Buffer.from('root:x:0:\nnonroot:x:65532:\n') },
+    { type: 'file', path: 'etc/group', content: Buffer.from(`root:x:0:\nnonroot:x:${APP_UID}:\n`) },
     { type: 'file', path: 'etc/nsswitch.conf', content: Buffer.from('hosts: files dns\n') },
     { type: 'directory', path: 'home/nonroot' },
     { type: 'directory', path: 'tmp' },
@@ -80,7 +81,7 @@ async function build(dir: string, node: string, arch: string): Promise<void> {
     os: 'linux',
     created: '1970-01-01T00:00:00Z',
     config: {
-      User: '65532:65532',
+      User: APP_USER,
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `SSL_CERT_FILE=${CA_BUNDLE}`],
       Entrypoint: ['/usr/local/bin/node'],
       WorkingDir: '/home/nonroot',

@@ -11,7 +11,7 @@ import { cachedDirectory, hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { OciLayout } from '../oci/layout.js';
 import { notedAs, type Noted } from '../progress.js';
-import { appLayers } from './app-layers.js';
+import { appLayers } from '../oci/app-layers.js';
 import { APP_BUILD_INPUTS, type BaseImage, type BuiltImage } from '../artifacts.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { APP_DIR, APP_UID, type LayerInfo } from '@release-pipeline/core/image-config.js';
 import { MediaType } from '@release-pipeline/core/oci.js';
 import type { StepContext } from '../context.js';
-import { entriesFromDirectory, writeLayer } from '../oci/tar-layer.js';
+import { entriesFromDirectory, writeLayer } from './tar-layer.js';
 
 const DIR = APP_DIR.replace(/^\//, '');
 
