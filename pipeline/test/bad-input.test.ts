@@ -31,10 +31,14 @@ describe('usage errors (exit 2, before anything runs; each case: options.unit.te
     expect(r.stdout).toBe('');
   });
 
-  it('--help prints the usage and exits 0', async () => {
+  it('--help prints the usage and exits 0; each command has its own', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('usage: npm run pipeline -- [COMMAND] [options]');
+    expect(r.stdout).toContain('Usage: npm run pipeline -- [COMMAND] [options]');
+    const verify = await runCli(['verify', '--help']);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('Usage: npm run pipeline -- verify [options] [chart]');
+    expect(verify.stdout).toContain('--certificate-identity-regexp <RE2>');
   });
 });
 
