@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
 import { parseInvocation, type Invocation } from './options.js';
-import { hasCode, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
+import { codeOf, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 
 /**
  * Reruns this command in a network namespace of its own, with only a loopback interface: the local
@@ -63,7 +63,8 @@ try {
   } else code = await main(invocation);
 } catch (err) {
   if (interruptedExitCode() === undefined) process.stderr.write(`${label}: ${messageOf(err)}\n`);
-  code = hasCode(err, 'usage') ? 2 : 1;
+  // Exit 2 only for the command line itself; anything found while running is a failure (1).
+  code = codeOf(err) === 'usage' ? 2 : 1;
 }
 await cleanupAll();
 process.exit(interruptedExitCode() ?? code);

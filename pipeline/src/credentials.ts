@@ -18,7 +18,7 @@ export interface RegistryCredentials {
 /** Checks the credential variables before anything starts: both or neither. */
 export function checkCredentialEnv(env: NodeJS.ProcessEnv = process.env): void {
   if (Boolean(env.REGISTRY_USERNAME) !== Boolean(env.REGISTRY_PASSWORD)) {
-    throw new PipelineError('usage', 'set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
+    throw new PipelineError('input', 'set both REGISTRY_USERNAME and REGISTRY_PASSWORD (or neither, to use your docker config)');
   }
 }
 

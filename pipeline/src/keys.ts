@@ -77,7 +77,7 @@ export function certificateIdentity(pem: string): { identity: string; issuer: st
   const issuer = certificateIssuer(cert);
   if (!identity || !issuer)
     throw new PipelineError(
-      'usage',
+      'input',
       'the certificate carries no signer identity (SAN) or OIDC issuer extension; it is not a keyless-style signing certificate',
     );
   return { identity, issuer, notAfter: cert.notAfter };
@@ -95,12 +95,12 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
       const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
       if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
         throw new PipelineError(
-          'usage',
+          'input',
           'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
         );
       }
       const own = mode.sigstore;
-      if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('usage', `--trusted-root ${own.trustedRootPath}: no such file`);
+      if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
       // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
       return {
         signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, timestampUrl: own?.timestampUrl, noTlog: own !== undefined },
@@ -126,7 +126,7 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
     }
     case 'key': {
       const key = mode.keyPath;
-      if (!(await exists(key))) throw new PipelineError('usage', `--key ${key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
+      if (!(await exists(key))) throw new PipelineError('input', `--key ${key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
       await mkdir(keysDir, { recursive: true });
       const pub = join(keysDir, 'signer.pub');
       await run(tool('cosign'), ['public-key', '--key', key, '--outfile', pub], { env: { ...env, COSIGN_PASSWORD: password }, secrets }).catch(

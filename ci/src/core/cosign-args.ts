@@ -226,6 +226,6 @@ export function shellQuote(arg: string): string {
 
 /** The GitHub Actions workflow identity of a release: what --certificate-identity must equal. */
 export function githubWorkflowIdentity(repository: string, workflowPath: string, ref: string): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new PipelineError('usage', `"${repository}" is not OWNER/REPO`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new PipelineError('input', `"${repository}" is not OWNER/REPO`);
   return `https://github.com/${repository}/${workflowPath}@${ref}`;
 }

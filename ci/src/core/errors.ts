@@ -3,8 +3,10 @@
 // people and nothing reads it.
 
 export const ERROR_CODES = [
-  /** The command line or an input file is wrong: exit 2, nothing ran. */
+  /** The command line is wrong: exit 2, nothing ran. */
   'usage',
+  /** A file, key or environment value the run was given is missing or wrong, found while running. */
+  'input',
   /** A reference that is not name@sha256:<64 hex> where one is required. */
   'reference',
   /** A pinned tool is not installed. */

@@ -31,7 +31,7 @@ export function defaultRegistryPort(env: NodeJS.ProcessEnv = process.env): numbe
   if (raw === undefined || raw === '') return 5000;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new PipelineError('usage', `invalid PIPELINE_REGISTRY_PORT="${raw}": must be a port number from 1 to 65535`);
+    throw new PipelineError('input', `invalid PIPELINE_REGISTRY_PORT="${raw}": must be a port number from 1 to 65535`);
   }
   return port;
 }
