@@ -5,20 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { x509 } from './x509.js';
-import type { Policy, Signer } from '@release-pipeline/core/cosign-args.js';
-import { run } from './exec.js';
+import type { Policy } from '@release-pipeline/core/cosign-args.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
-import { tool } from './tools.js';
 import { messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
+import { cosignGenerateKeyPair, cosignPublicKey, type SignerAccess } from './clients/cosign.js';
 
-export interface SigningSetup {
-  signer: Signer;
+/** How a run signs (the signer, with what cosign needs in its environment) and what it verifies against. */
+export interface SigningSetup extends SignerAccess {
   policy: Policy;
-  /** Environment cosign needs (COSIGN_PASSWORD). */
-  env: NodeJS.ProcessEnv;
-  secrets: string[];
 }
 
 /**
@@ -44,7 +40,7 @@ export async function ensureDefaultKeyPair(dir: string): Promise<{ key: string; 
   }
   try {
     const aside = join(lock, 'cosign');
-    await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', aside], { env: { ...process.env, COSIGN_PASSWORD: '' } });
+    await cosignGenerateKeyPair(aside, '');
     await rename(`${aside}.key`, key);
     await rename(`${aside}.pub`, pub);
   } finally {
@@ -129,11 +125,9 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
       if (!(await exists(key))) throw new PipelineError('input', `--key ${key}: no such file; give a cosign private key (cosign generate-key-pair makes one)`);
       await mkdir(keysDir, { recursive: true });
       const pub = join(keysDir, 'signer.pub');
-      await run(tool('cosign'), ['public-key', '--key', key, '--outfile', pub], { env: { ...env, COSIGN_PASSWORD: password }, secrets }).catch(
-        (err: unknown) => {
-          throw new PipelineError('signing', `could not read the signing key ${key} (is COSIGN_PASSWORD right?): ${messageOf(err)}`, { cause: err });
-        },
-      );
+      await cosignPublicKey(key, pub, { ...env, COSIGN_PASSWORD: password }, secrets).catch((err: unknown) => {
+        throw new PipelineError('signing', `could not read the signing key ${key} (is COSIGN_PASSWORD right?): ${messageOf(err)}`, { cause: err });
+      });
       return { signer: { kind: 'key', keyPath: key }, policy: { kind: 'key', publicKeyPath: pub }, env: { COSIGN_PASSWORD: password }, secrets };
     }
     case 'embedded-key': {

@@ -5,20 +5,18 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cosignAttestArgs, PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
-import { craneDigestArgs } from '@release-pipeline/core/crane-args.js';
+import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
 import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { ArtifactVerdict, ReleaseVerdict } from '@release-pipeline/core/verification-report.js';
 import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
-import { run } from './exec.js';
 import type { ToolAccess } from './context.js';
 import { signingSetup } from './keys.js';
 import type { AttestKey } from './verify-options.js';
-import { tool } from './tools.js';
-import { cosignReason } from './clients/cosign.js';
+import { cosignAttest, cosignReason } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { craneDigest } from './clients/crane.js';
 
 export interface AttestContext extends ToolAccess {
   /** Epoch ms by which every registry call must be done: verify's own deadline. */
@@ -28,13 +26,8 @@ export interface AttestContext extends ToolAccess {
 /** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
 async function attestationManifest(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
   const tag = attachmentTag(ref, 'att');
-  const { stdout } = await run(tool('crane'), craneDigestArgs(tag, ctx.access), {
-    env: ctx.toolEnv,
-    secrets: ctx.secrets,
-    ...timeLeft(ctx.deadline),
-  }).catch(() => ({ stdout: '' }));
-  const digest = stdout.trim();
-  return /^sha256:[0-9a-f]{64}$/.test(digest) ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
+  const digest = await craneDigest({ ...ctx, ...timeLeft(ctx.deadline) }, tag);
+  return digest ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
 }
 
 /**
@@ -77,11 +70,7 @@ export async function attestVerdict(
       });
       const file = join(dir, `vsa-${i}.json`);
       await writeFile(file, JSON.stringify(predicate));
-      await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, file, PredicateType.vsa, ctx.access), {
-        env: { ...ctx.toolEnv, ...signing.env },
-        secrets: [...ctx.secrets, ...signing.secrets],
-        ...timeLeft(ctx.deadline),
-      }).catch((err: Error) => {
+      await cosignAttest({ ...ctx, ...timeLeft(ctx.deadline) }, signing, ref, file, PredicateType.vsa).catch((err: Error) => {
         throw new PipelineError('signing', `signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
       });
       attested.push(artifact.ref);

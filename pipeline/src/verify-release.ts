@@ -6,7 +6,7 @@
 // registry is bounded by the overall deadline.
 import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
 import { provenanceFacts, type Statement } from '@release-pipeline/core/provenance.js';
-import { describeValues, helmShowChartArgs, helmTemplateArgs, PACKAGED_VALUES, type RenderValues } from '@release-pipeline/core/helm-args.js';
+import { describeValues, PACKAGED_VALUES, type RenderValues } from '@release-pipeline/core/helm-args.js';
 import { kubernetesVersionsFor } from './kubernetes-versions.js';
 import { parse } from 'yaml';
 import { atDigest, formatDigestReference, InvalidReferenceError, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
@@ -19,12 +19,11 @@ import {
   type ReleaseVerdict,
 } from '@release-pipeline/core/verification-report.js';
 import { concurrently, eachConcurrently } from './concurrently.js';
-import { run } from './exec.js';
 import { manifestOf } from './clients/crane.js';
 import { cosignReason, cosignVerify, verifiedStatements } from './clients/cosign.js';
 import type { ToolAccess } from './context.js';
-import { tool } from './tools.js';
 import { hasCode, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
+import { helmShowChart, helmTemplate } from './clients/helm.js';
 
 export interface VerifyContext extends ToolAccess {
   /** What the chart will be installed with (default: its packaged values, release "release"). */
@@ -113,14 +112,9 @@ async function sbomOf(ctx: VerifyContext, policy: Policy, ref: DigestReference, 
 
 /** Renders the chart, pulled by digest, as it will be installed. */
 async function renderChart(ctx: VerifyContext, chartRef: DigestReference, values: RenderValues): Promise<string> {
-  const { stdout } = await run(tool('helm'), helmTemplateArgs(chartRef, values, ctx.access ?? {}), {
-    env: ctx.toolEnv,
-    secrets: ctx.secrets,
-    timeoutMs: remaining(ctx, 'rendering the chart'),
-  }).catch((err: Error) => {
+  return helmTemplate({ ...ctx, timeoutMs: remaining(ctx, 'rendering the chart') }, chartRef, values).catch((err: Error) => {
     throw new PipelineError('verification', `rendering the chart from ${chartRef.registry} failed: ${err.message.split('\n')[0]}`, { cause: err });
   });
-  return stdout;
 }
 
 /** An image: its own signature and, for an index, each platform manifest's (what a node may pull). */
@@ -221,11 +215,7 @@ export async function verifyRelease(chartRef: DigestReference, policy: Policy, c
 /** The chart's kubeVersion (its Chart.yaml, read from the registry by digest), as the versions to render for. */
 async function chartKubernetesVersions(ctx: VerifyContext, chartRef: DigestReference): Promise<{ versions: string[] } | { reason: string }> {
   try {
-    const { stdout } = await run(tool('helm'), helmShowChartArgs(chartRef, ctx.access ?? {}), {
-      env: ctx.toolEnv,
-      secrets: ctx.secrets,
-      timeoutMs: remaining(ctx, 'reading the chart'),
-    });
+    const stdout = await helmShowChart({ ...ctx, timeoutMs: remaining(ctx, 'reading the chart') }, chartRef);
     const kubeVersion = (parse(stdout) as { kubeVersion?: unknown } | null)?.kubeVersion;
     return kubernetesVersionsFor(typeof kubeVersion === 'string' ? kubeVersion : undefined);
   } catch (err) {

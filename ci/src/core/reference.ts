@@ -1,7 +1,7 @@
 // OCI references: parsing, and the rule this project lives by: artifacts are named by digest.
 // Pure: no I/O, no dependencies, shared by the Dagger module and the host pipeline.
-
 import { PipelineError } from './errors.js';
+
 export interface Reference {
   /** Registry host, with port when given: "ghcr.io", "127.0.0.1:5000". */
   registry: string;

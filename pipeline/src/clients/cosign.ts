@@ -1,12 +1,66 @@
-// The cosign client: `cosign verify` and `cosign verify-attestation` run with the pinned binary,
-// their output read into typed values, and the one line of a failure that says why.
-import { cosignVerifyArgs, cosignVerifyAttestationArgs, identityText, type PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+// The cosign client: every cosign command the pipeline runs, with the pinned binary (sign, attest,
+// verify, verify-attestation, key pairs, trusted roots), their output read into typed values, and
+// the one line of a failure that says why. The argument lists are the core's (cosign-args.ts).
+import {
+  cosignAttestArgs,
+  cosignSignArgs,
+  cosignVerifyArgs,
+  cosignVerifyAttestationArgs,
+  identityText,
+  type PredicateType,
+  type Policy,
+  type Signer,
+} from '@release-pipeline/core/cosign-args.js';
 import { CommandError, PipelineError } from '@release-pipeline/core/errors.js';
 import { coversDigest, type Statement } from '@release-pipeline/core/provenance.js';
 import type { DigestReference } from '@release-pipeline/core/reference.js';
 import type { ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import { tool, type ToolName } from '../tools.js';
+
+/** A signer as cosign runs it: the signer, and what cosign needs in its environment (a key's password, an OIDC request). */
+export interface SignerAccess {
+  signer: Signer;
+  /** Environment cosign needs (COSIGN_PASSWORD, the OIDC request of GitHub Actions). */
+  env: NodeJS.ProcessEnv;
+  secrets: string[];
+}
+
+const asSigner = (ctx: ToolAccess, s: SignerAccess) => ({
+  env: { ...ctx.toolEnv, ...s.env },
+  secrets: [...ctx.secrets, ...s.secrets],
+  timeoutMs: ctx.timeoutMs,
+});
+
+/** `cosign sign` by digest, as `signing`. */
+export async function cosignSign(ctx: ToolAccess, signing: SignerAccess, ref: DigestReference): Promise<void> {
+  await run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), asSigner(ctx, signing));
+}
+
+/** `cosign attest` by digest: the predicate in `predicateFile`, of `type`, signed as `signing`. */
+export async function cosignAttest(ctx: ToolAccess, signing: SignerAccess, ref: DigestReference, predicateFile: string, type: PredicateType): Promise<void> {
+  await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, predicateFile, type, ctx.access), asSigner(ctx, signing));
+}
+
+/** `cosign generate-key-pair`: PREFIX.key (encrypted with `password`) and PREFIX.pub. */
+export async function cosignGenerateKeyPair(prefix: string, password: string): Promise<void> {
+  await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', prefix], { env: { ...process.env, COSIGN_PASSWORD: password } });
+}
+
+/** `cosign public-key`: the public key of `key` (opened with COSIGN_PASSWORD from `env`) written to `out`. */
+export async function cosignPublicKey(key: string, out: string, env: NodeJS.ProcessEnv, secrets: readonly string[]): Promise<void> {
+  await run(tool('cosign'), ['public-key', '--key', key, '--outfile', out], { env, secrets });
+}
+
+/** `cosign trusted-root create`: the trust material of a Fulcio and a timestamp authority of one's own. */
+export async function cosignTrustedRoot(out: string, fulcio: { url: string; chain: string }, tsa: { url: string; chain: string }): Promise<void> {
+  await run(tool('cosign'), [
+    'trusted-root', 'create',
+    `--fulcio=url=${fulcio.url},certificate-chain=${fulcio.chain}`,
+    `--tsa=url=${tsa.url},certificate-chain=${tsa.chain}`,
+    '--out', out,
+  ]); // prettier-ignore
+}
 interface SimpleSigning {
   critical?: { image?: { 'docker-manifest-digest'?: string } };
   optional?: { Subject?: string; Issuer?: string } | null;

@@ -11,12 +11,13 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../cleanup.js';
-import { run, stopProcess } from '../exec.js';
+import { stopProcess } from '../exec.js';
 import { freePort } from '../free-port.js';
 import { getText } from '../registry/probe.js';
 import { tool } from '../tools.js';
 import { startOidcIssuer, type OidcIssuerOptions, type WorkflowRun } from './oidc-issuer.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { cosignTrustedRoot } from '../clients/cosign.js';
 
 export interface LocalSigstore {
   issuer: string;
@@ -115,12 +116,7 @@ export async function startLocalSigstore(
     const timestampChain = join(dir, 'tsa-chain.pem');
     await writeFile(timestampChain, await ready('timestamp authority', tsa, `${timestampUrl}/certchain`));
     const trustedRoot = join(dir, 'trusted_root.json');
-    await run(tool('cosign'), [
-      'trusted-root', 'create',
-      `--fulcio=url=${fulcioUrl},certificate-chain=${fulcioChain}`,
-      `--tsa=url=${timestampUrl},certificate-chain=${timestampChain}`,
-      '--out', trustedRoot,
-    ]); // prettier-ignore
+    await cosignTrustedRoot(trustedRoot, { url: fulcioUrl, chain: fulcioChain }, { url: timestampUrl, chain: timestampChain });
     return {
       issuer: oidc.url,
       fulcioUrl,

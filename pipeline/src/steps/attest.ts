@@ -3,19 +3,15 @@
 // attestation of the same type that already verifies for this digest is not attached again.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cosignAttestArgs } from '@release-pipeline/core/cosign-args.js';
 import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { Attestation } from '../artifacts.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
 import { noted, reused, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
-import { tool } from '../tools.js';
-import { cosignReason } from '../clients/cosign.js';
-import { verifiedStatements } from '../clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { cosignAttest, cosignReason, verifiedStatements } from '../clients/cosign.js';
 
 async function predicateFile(ctx: StepContext, a: Attestation): Promise<string> {
   if ('file' in a.predicate) return a.predicate.file;
@@ -37,8 +33,6 @@ export function byArtifact(attestations: readonly Attestation[]): Attestation[][
 }
 
 export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, attestations: readonly Attestation[]): Promise<Noted<void>> {
-  const env = { ...ctx.toolEnv, ...signing.env };
-  const secrets = [...ctx.secrets, ...signing.secrets];
   // What is already there, all checked at once (reads only).
   const present = await eachConcurrently(attestations, (a) =>
     verifiedStatements(ctx, signing.policy, a.ref, a.type).then(
@@ -49,7 +43,7 @@ export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, a
   const missing = attestations.filter((_, i) => !present[i]);
   const attach = async (a: Attestation): Promise<void> => {
     const file = await predicateFile(ctx, a);
-    const attest = () => run(tool('cosign'), cosignAttestArgs(a.ref, signing.signer, file, a.type, ctx.access), { env, secrets });
+    const attest = () => cosignAttest(ctx, signing, a.ref, file, a.type);
     await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new PipelineError('signing', `attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
     });

@@ -2,19 +2,17 @@
 // crane), or "host": the offline base made from this machine's Node runtime, pushed to the target
 // by digest (untagged: nothing is tagged before it is signed and verified).
 import { join } from 'node:path';
-import { cranePullArgs } from '@release-pipeline/core/crane-args.js';
 import { digestReference, formatDigestReference, parseDigestReference, repositoryIn } from '@release-pipeline/core/reference.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { HOST_BASE, type BaseImage } from '../artifacts.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
 import { hostBaseImage } from '../oci/host-base.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, notedAs, type Noted } from '../progress.js';
 import { explainRegistryError } from '../registry/preflight.js';
-import { tool } from '../tools.js';
 import { pushLayout } from '../clients/crane.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { cranePull } from '../clients/crane.js';
 
 export async function resolveBaseImage(ctx: StepContext, base: string): Promise<Noted<BaseImage>> {
   if (base === HOST_BASE) {
@@ -27,7 +25,7 @@ export async function resolveBaseImage(ctx: StepContext, base: string): Promise<
   const ref = parseDigestReference(base, '--base-image');
   const wanted = formatDigestReference(ref);
   const { dir, built } = await cachedDirectory(join(ctx.out.cache, `base-${digestCacheKey(ref.digest)}`), async (partial) => {
-    await run(tool('crane'), cranePullArgs(ref, partial), { env: ctx.toolEnv, secrets: ctx.secrets }).catch((err: Error) => {
+    await cranePull(ctx, ref, partial).catch((err: Error) => {
       throw new PipelineError('registry', `could not pull the base image ${wanted}: ${explainRegistryError(err, ref.registry)}`, { cause: err });
     });
     const top = (await new OciLayout(partial).readIndex()).manifests[0];

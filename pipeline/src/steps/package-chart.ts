@@ -6,16 +6,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { chartAnnotations, chartConfig, chartManifest, type ChartMetadata } from '@release-pipeline/core/chart-artifact.js';
 import { stampChartYaml, stampValuesYaml } from '@release-pipeline/core/chart-package.js';
-import { helmLintArgs, helmPackageArgs } from '@release-pipeline/core/helm-args.js';
 import { MediaType } from '@release-pipeline/core/oci.js';
 import { repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { PackagedChart } from '../artifacts.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
 import { OciLayout } from '../oci/layout.js';
 import { noted, type Noted } from '../progress.js';
-import { tool } from '../tools.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
+import { helmLint, helmPackage } from '../clients/helm.js';
 
 const CHART_NAME = 'koa-service';
 
@@ -48,11 +46,11 @@ export async function packageChart(ctx: StepContext, image: DigestReference, com
   await writeFile(valuesYaml, stampValuesYaml(await readFile(valuesYaml, 'utf8'), { imageRepository: repositoryOf(image), imageDigest: image.digest }));
   await setTimes(staged, commitTime);
 
-  await run(tool('helm'), helmLintArgs(staged), { env: ctx.toolEnv }).catch((err: Error) => {
+  await helmLint(ctx, staged).catch((err: Error) => {
     throw new PipelineError('build', `the chart does not lint; fix chart/ and rerun: ${err.message}`, { cause: err });
   });
   const out = join(work, 'package');
-  await run(tool('helm'), helmPackageArgs(staged, out), { env: ctx.toolEnv });
+  await helmPackage(ctx, staged, out);
   const path = join(out, `${CHART_NAME}-${version}.tgz`);
 
   const metadata = parse(stamped) as ChartMetadata;

@@ -1,21 +1,17 @@
 // Step 6: sign by digest with the real cosign (legacy .sig format, which cosign v2 and v3 both
 // verify): the image index, each platform manifest (what a node may resolve), and the chart. An
 // artifact that already verifies under the same policy is not signed again, so reruns add nothing.
-import { cosignSignArgs } from '@release-pipeline/core/cosign-args.js';
+
 import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
 import type { SigningSetup } from '../keys.js';
 import { noted, reused, type Noted } from '../progress.js';
 import { firstLine, withRetry } from '../retry.js';
-import { tool } from '../tools.js';
-import { cosignReason, cosignVerify } from '../clients/cosign.js';
+import { cosignReason, cosignSign, cosignVerify } from '../clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 
 export async function signArtifacts(ctx: StepContext, signing: SigningSetup, refs: readonly DigestReference[]): Promise<Noted<void>> {
-  const env = { ...ctx.toolEnv, ...signing.env };
-  const secrets = [...ctx.secrets, ...signing.secrets];
   // Each artifact is checked and signed on its own, all at once: they share nothing but the signer.
   const outcomes = await eachConcurrently(refs, async (ref) => {
     const already = await cosignVerify(ctx, signing.policy, ref).then(
@@ -23,7 +19,7 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
       () => false,
     );
     if (already) return false;
-    const sign = () => run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), { env, secrets });
+    const sign = () => cosignSign(ctx, signing, ref);
     await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
       throw new PipelineError('signing', `signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
