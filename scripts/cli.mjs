@@ -30,9 +30,11 @@ function missingTools() {
   const toolchain = pins.find((p) => p[3] === 'toolchain')?.[2];
   for (const [name, pkg, version, scope] of pins) {
     if (!scopes.includes(scope)) continue;
-    // The stamp scripts/install-tools.sh writes: the module at its version, by which Go.
+    // The stamp scripts/install-tools.sh writes: the module at its version, by which Go (and the
+    // link-time flags it builds a tool with, which that script checks itself).
     const stamp = join(tools, `.${name}.version`);
-    if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== `${pkg}@${version} ${toolchain}`) return `${name} ${version} is not installed in ${tools}`;
+    const built = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+    if (built !== `${pkg}@${version} ${toolchain}` && !built.startsWith(`${pkg}@${version} ${toolchain} `)) return `${name} ${version} is not installed in ${tools}`;
   }
   return undefined;
 }

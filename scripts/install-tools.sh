@@ -34,13 +34,23 @@ wanted() {
   return 1
 }
 
+# The version a tool records of itself where it writes it into what it makes: syft names itself
+# (syft-X.Y.Z) as every SBOM's creator, from a variable its release builds set at link time.
+ldflags_for() {
+  case "$1" in
+    syft) echo "-X main.version=${2#v}" ;;
+    *) echo "" ;;
+  esac
+}
+
 status=0
 while read -r name pkg version use; do
   case "$name" in ''|'#'*) continue ;; esac
   wanted "$name" "$use" || continue
   stamp="$bin/.$name.version"
   # What built it, as scripts/cli.mjs checks it: the module at its version, by which Go.
-  want="$pkg@$version $toolchain"
+  ldflags=$(ldflags_for "$name" "$version")
+  want="$pkg@$version $toolchain${ldflags:+ ldflags=$ldflags}"
   if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     continue
   fi
@@ -50,7 +60,9 @@ while read -r name pkg version use; do
   fi
   echo "tools: installing $name $version ($pkg) with $toolchain into $bin" >&2
   tmp=$(mktemp -d)
-  if GOBIN="$tmp" go install "$pkg@$version"; then
+  flags=()
+  [ -n "$ldflags" ] && flags=(-ldflags "$ldflags")
+  if GOBIN="$tmp" go install "${flags[@]}" "$pkg@$version"; then
     mv -f "$tmp/$(basename "$pkg")" "$bin/$name"
     echo "$want" > "$stamp"
   else

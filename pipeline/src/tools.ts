@@ -1,6 +1,6 @@
 // The external tools the pipeline drives, pinned in tools.lock and installed by
 // scripts/install-tools.sh into the folder pipeline/locations.mjs names (outside the clone).
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolsDir } from '../locations.mjs';
 import { projectRoot } from './paths.js';
@@ -33,4 +33,13 @@ export function tool(name: ToolName): string {
     throw new MissingToolError(`missing tool: ${name} is not installed at ${path}; run 'npm run tools' (needs Go) to install the pinned version`, err);
   }
   return path;
+}
+
+/** How a tool was built (the stamp install-tools.sh writes: module, version, Go, link flags): part of the cache keys of what it makes. */
+export function toolBuild(name: ToolName): string {
+  try {
+    return readFileSync(join(toolsFolder(), `.${name}.version`), 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
 }

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProvenancePredicate, Statement } from '@release-pipeline/core/provenance.js';
+import { parseToolsLock, type ProvenancePredicate, type Statement } from '@release-pipeline/core/provenance.js';
 import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { CommandError, run } from '../src/exec.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -198,6 +198,10 @@ describe('a release from a fresh output folder', () => {
     );
     expect(r.said).not.toMatch(/invalid|must contain|error/i);
     expect(r.valid).toBe(true);
+    // Its creator is syft at the version tools.lock pins (stamped at link time by install-tools.sh).
+    const syft = parseToolsLock(await readFile(join(projectRoot, 'tools.lock'), 'utf8')).find((t) => t.name === 'syft')!;
+    const creators = (decodeStatement(stdout).predicate as { creationInfo: { creators: string[] } }).creationInfo.creators;
+    expect(creators).toContain(`Tool: syft-${syft.version.replace(/^v/, '')}`);
   });
 
   it('the SBOM is the document one full syft scan of the published image writes (the base half is scanned once per base)', async () => {

@@ -17,7 +17,7 @@ import { concurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
 import { notedAs, type Noted } from '../progress.js';
-import { tool } from '../tools.js';
+import { tool, toolBuild } from '../tools.js';
 import type { BaseImage, BuiltImage, Sbom } from '../artifacts.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 
@@ -34,8 +34,12 @@ export const SYFT_ENV = {
 
 const BINARY_CLASSIFIER = 'binary-classifier-cataloger';
 
-/** Part of each SBOM cache key: the settings, so an SBOM made with others is made again. */
-const SETTINGS = createHash('sha256').update(JSON.stringify(SYFT_ENV)).digest('hex').slice(0, 12);
+/** Part of each SBOM cache key: the settings and the syft build, so an SBOM made otherwise is made again. */
+const settings = () =>
+  createHash('sha256')
+    .update(JSON.stringify({ env: SYFT_ENV, syft: toolBuild('syft') }))
+    .digest('hex')
+    .slice(0, 12);
 
 /** The image, with every cataloger but the binary classifier (its findings come from the base). */
 export function syftScanArgs(layoutDir: string, output: string, name: string, version: string): string[] {
@@ -72,7 +76,7 @@ async function syft(args: string[], what: string, env: Record<string, string> = 
 
 /** What the binary classifier finds in the base, as syft JSON, once per base digest. */
 async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> {
-  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.descriptor.digest)}-${SETTINGS}`), (partial) =>
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.descriptor.digest)}-${settings()}`), (partial) =>
     // Packages and their links only: the files are listed (with digests) by the image's own scan.
     syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }),
   );
@@ -82,7 +86,7 @@ async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseImage): Promise<Noted<Sbom>> {
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.descriptor.digest)}-${SETTINGS}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.descriptor.digest)}-${settings()}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
       () => baseBinaries(ctx, base),
