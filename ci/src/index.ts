@@ -7,8 +7,8 @@ import { provenanceRego } from './core/attestation-policy.js';
 import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import type { CommitFacts } from './core/chart-package.js';
-import type { Policy } from './core/cosign-args.js';
-import type { SigningMode } from './core/signing-mode.js';
+import { GITHUB_ACTIONS_ISSUER, type Policy } from './core/cosign-args.js';
+import { EMBEDDED_KEY, type SigningMode } from './core/signing-mode.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './core/images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
@@ -197,31 +197,31 @@ export class ReleasePipeline {
     /** The identity the signing certificate must name (the workflow ref). */
     certificateIdentity: string,
     /** The OIDC issuer of that identity. */
-    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+    certificateOidcIssuer = GITHUB_ACTIONS_ISSUER,
+    /** An RFC 3161 timestamp authority: signatures verify after the certificate expires. */
+    timestampUrl?: string,
   ): ReleasePipeline {
     this.oidcRequestUrl = oidcRequestUrl;
     this.oidcRequestToken = oidcRequestToken;
     this.certificateIdentity = certificateIdentity;
     this.certificateOidcIssuer = certificateOidcIssuer;
+    this.timestampUrl = timestampUrl;
     return this;
   }
 
   /**
    * Keyless with a Sigstore of your own instead of the public one.
-   * Example: dagger call with-keyless … with-sigstore --trusted-root trusted_root.json --fulcio-url https://fulcio.example release …
+   * Example: dagger call with-sigstore --trusted-root trusted_root.json --fulcio-url https://fulcio.example with-keyless … release …
    */
   @func()
   withSigstore(
-    /** Its trusted root (cosign trusted-root create). */
+    /** Its trusted root (cosign trusted-root create): its Fulcio and timestamp authority. */
     trustedRoot: File,
     /** Its Fulcio. */
     fulcioUrl?: string,
-    /** Its timestamp authority. */
-    timestampUrl?: string,
   ): ReleasePipeline {
     this.trustedRoot = trustedRoot;
     this.fulcioUrl = fulcioUrl;
-    this.timestampUrl = timestampUrl;
     return this;
   }
 
@@ -322,7 +322,7 @@ export class ReleasePipeline {
     /** Keyless: the identity the signing certificate must name (the workflow ref). */
     certificateIdentity?: string,
     /** Keyless: the OIDC issuer of that identity. */
-    certificateOidcIssuer = 'https://token.actions.githubusercontent.com',
+    certificateOidcIssuer = GITHUB_ACTIONS_ISSUER,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
   ): Promise<string> {
@@ -377,7 +377,11 @@ export class ReleasePipeline {
       await released
         .withExec([
           ...CLI,
-          ...verifyArgs({ chart: parseDigestReference(release.chart), policy: { kind: 'key', publicKeyPath: `${OUT}/keys/cosign.pub` }, plainHttp: true }),
+          ...verifyArgs({
+            chart: parseDigestReference(release.chart),
+            policy: { kind: 'key', publicKeyPath: `${OUT}/keys/${EMBEDDED_KEY.pub}` },
+            plainHttp: true,
+          }),
         ])
         .sync();
       return release;
@@ -404,8 +408,8 @@ export class ReleasePipeline {
     if (this.key) return { kind: 'key', keyPath: KEY_PATH };
     if (!keyless || !this.certificateIdentity || !this.certificateOidcIssuer)
       throw new PipelineError('usage', 'signing needs a signer: chain with-key (a cosign private key) or with-keyless (GitHub Actions) before this call');
-    const sigstore = this.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: this.fulcioUrl, timestampUrl: this.timestampUrl } : undefined;
-    return { kind: 'keyless', identity: this.certificateIdentity, issuer: this.certificateOidcIssuer, sigstore };
+    const sigstore = this.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: this.fulcioUrl } : undefined;
+    return { kind: 'keyless', identity: this.certificateIdentity, issuer: this.certificateOidcIssuer, timestampUrl: this.timestampUrl, sigstore };
   }
 
   /** The toolbox of a signing call: the login, the key or the OIDC request, the trusted root, a nonce. */

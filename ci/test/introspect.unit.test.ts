@@ -78,7 +78,7 @@ describe('the module, as the SDK introspector scans it', () => {
 
   it('defaults the scanner can read are literals, shown in --help', () => {
     const m = objects.ReleasePipeline!.methods;
-    // A literal in the source (the scanner cannot resolve a constant), held to the core's here.
+    // The core's constant, which the scanner resolves into the default --help shows.
     expect(m.withKeyless!.arguments.certificateOidcIssuer!.defaultValue).toBe(GITHUB_ACTIONS_ISSUER);
     expect(m.verify!.arguments.certificateOidcIssuer!.defaultValue).toBe(GITHUB_ACTIONS_ISSUER);
     expect(m.release!.arguments.plainHttp!.defaultValue).toBe(false);

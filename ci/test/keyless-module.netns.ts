@@ -71,8 +71,8 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
     release = await call((p) =>
       p
         .withCommit(git.revision, git.commitTime, git.commitCount, undefined, `https://github.com/${REPOSITORY}`)
-        .withKeyless(stack.env.ACTIONS_ID_TOKEN_REQUEST_URL!, dag.setSecret('oidc-token', stack.requestToken), identity(), stack.issuer)
-        .withSigstore(dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'), stack.fulcioUrl, stack.timestampUrl)
+        .withKeyless(stack.env.ACTIONS_ID_TOKEN_REQUEST_URL!, dag.setSecret('oidc-token', stack.requestToken), identity(), stack.issuer, stack.timestampUrl)
+        .withSigstore(dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'), stack.fulcioUrl)
         .release(`${registry.address}/acme`, false, base, true),
     );
   }, 300_000);

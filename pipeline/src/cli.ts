@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { cleanupAll, exitCleanlyOnSignals, interruptedExitCode } from './cleanup.js';
 import { parseInvocation, type Invocation } from './options.js';
 import { codeOf, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
+import { startsSigstore } from '@release-pipeline/core/signing-mode.js';
 
 /**
  * Reruns this command in a network namespace of its own, with only a loopback interface: the local
@@ -50,7 +51,7 @@ async function main(inv: Invocation): Promise<number> {
 }
 
 /** Whether the run signs through the local Sigstore, which needs a network of its own. */
-const startsLocalSigstore = (inv: Invocation): boolean => 'options' in inv && 'signing' in inv.options && inv.options.signing.kind === 'local-sigstore';
+const startsLocalSigstore = (inv: Invocation): boolean => 'options' in inv && 'signing' in inv.options && startsSigstore(inv.options.signing);
 
 // Errors are named after the command people typed: `npm run verify` reports as verify.
 const label = process.argv[2] === 'verify' || process.argv[2] === 'reproduce' ? process.argv[2] : 'pipeline';

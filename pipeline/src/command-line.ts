@@ -11,6 +11,7 @@ import {
   type CommandName,
   type CommandSpec,
   type FlagName,
+  type FlagSpec,
 } from '@release-pipeline/core/command-line.js';
 import { messageOf, UsageError } from '@release-pipeline/core/errors.js';
 import { parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
@@ -39,10 +40,20 @@ function optionFor(f: CommandFlag): Option {
   return option;
 }
 
-/** The operands a command takes, as commander declares them. */
-function operandsOf(spec: CommandSpec): string | undefined {
-  if (!spec.operands) return undefined;
-  return spec.name === 'sign' ? '[refs...]' : '[chart]';
+/** Flags that take a value, by every name they are written with. */
+const VALUED = new Set(
+  (Object.keys(FLAGS) as FlagName[]).flatMap((name) => {
+    const spec: FlagSpec = FLAGS[name];
+    return spec.value ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [];
+  }),
+);
+
+/**
+ * A flag that takes a value, followed by another flag instead (`--key --skip-tests`): commander
+ * would take the flag as the value. Refused, as node's own parser did; `--key=--odd` still works.
+ */
+function flagWithoutValue(argv: readonly string[]): string | undefined {
+  return argv.find((word, i) => VALUED.has(word) && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')));
 }
 
 /** The whole program: one commander command per declared command, each with its declared flags. */
@@ -61,8 +72,7 @@ function program(parsed: (line: CommandLine) => void, out: { text: string }): Co
       .exitOverride()
       .configureOutput(capture)
       .addHelpText('after', FOOTER);
-    const operands = operandsOf(spec);
-    if (operands) cmd.argument(operands, spec.operands);
+    if (spec.operands) cmd.argument(`[${spec.operands.name}${spec.operands.variadic ? '...' : ''}]`, spec.operands.help);
     for (const f of spec.flags) cmd.addOption(optionFor(f));
     cmd.helpOption('-h, --help', 'this text');
     cmd.action((...args: unknown[]) => {
@@ -107,6 +117,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (first !== undefined && !first.startsWith('-') && !(COMMANDS as readonly string[]).includes(first)) {
     throw new UsageError(`unknown command "${first}"; one of: ${COMMANDS.join(', ')}`);
   }
+  const bare = flagWithoutValue(argv);
+  if (bare) throw new UsageError(`${bare} needs a value; see \`${PROGRAM} ${first !== undefined && !first.startsWith('-') ? `${first} ` : ''}--help\``);
   let line: CommandLine | undefined;
   const out = { text: '' };
   try {
@@ -115,7 +127,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (!(err instanceof CommanderError)) throw err;
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { command: 'help', text: out.text };
     const named = first !== undefined && !first.startsWith('-') ? `${first} ` : '';
-    throw new UsageError(`${err.message.replace(/^error: /, '').replace(/\.$/, '')}; see \`${PROGRAM} ${named}--help\``, { cause: err });
+    // commander's own words, on one line (its "Did you mean …?" comes on a second).
+    const said = err.message
+      .replace(/^error: /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\.$/, '');
+    throw new UsageError(`${said}; see \`${PROGRAM} ${named}--help\``, { cause: err });
   }
   if (!line) throw new UsageError('nothing to do; see --help');
   return line;

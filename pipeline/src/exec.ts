@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from './cleanup.js';
 import { Cancelled, cancellation } from './concurrently.js';
 import { CommandError } from '@release-pipeline/core/errors.js';
-import { registryFaultIn } from '@release-pipeline/core/tool-output.js';
+import { registryFaultsIn } from '@release-pipeline/core/tool-output.js';
 
 export { CommandError };
 
@@ -106,7 +106,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       if (options.echo) process.stderr.write(redact(d.toString(), secrets));
     });
     child.on('error', (err) =>
-      reject(new CommandError(`could not start ${command}: ${err.message}`, name, { kind: 'not-started', reason: err.message }, '', undefined, err)),
+      reject(new CommandError(`could not start ${command}: ${err.message}`, name, { kind: 'not-started', reason: err.message }, '', [], err)),
     );
     child.on('close', (code, exitSignal) => {
       if (timer) clearTimeout(timer);
@@ -131,7 +131,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       const output = `${result.stdout}${result.stderr}`;
       const exit = code === null ? { kind: 'signal' as const, signal: exitSignal ?? 'SIGKILL' } : { kind: 'exit' as const, status: code };
       const how = exit.kind === 'exit' ? `exit ${exit.status}` : exit.signal;
-      reject(new CommandError(`${name} failed (${how}): ${said}`, name, exit, output, registryFaultIn(output)));
+      reject(new CommandError(`${name} failed (${how}): ${said}`, name, exit, output, registryFaultsIn(output)));
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');

@@ -1,4 +1,4 @@
-// Facts about the commit being released, read from git.
+// The git client: facts about the commit being released, read from git, and a revision checked out.
 import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
 import { run } from './exec.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
@@ -39,4 +39,17 @@ export function sourceUrl(remote: string | undefined, env: NodeJS.ProcessEnv = p
 export function githubRepository(source: string): string {
   const m = source.match(/^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/);
   return m?.[1] ?? 'OWNER/REPO';
+}
+
+/**
+ * A clone of `repository` sharing its objects, at `revision` (detached), in `dir`; a revision the
+ * repository does not have is named, with the fetch that gets it.
+ */
+export async function checkoutRevision(repository: string, revision: string, dir: string, limit: { timeoutMs?: number } = {}): Promise<void> {
+  await run('git', ['clone', '--quiet', '--shared', '--no-checkout', repository, dir], limit);
+  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision], limit).catch((err: unknown) => {
+    throw new PipelineError('environment', `commit ${revision} is not in this clone (${repository}); fetch it first (git fetch origin ${revision})`, {
+      cause: err,
+    });
+  });
 }

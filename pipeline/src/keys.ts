@@ -9,7 +9,7 @@ import type { Policy } from '@release-pipeline/core/cosign-args.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
 import { messageOf, PipelineError } from '@release-pipeline/core/errors.js';
-import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
+import { EMBEDDED_KEY, type SigningMode } from '@release-pipeline/core/signing-mode.js';
 import { cosignGenerateKeyPair, cosignPublicKey, type SignerAccess } from './clients/cosign.js';
 
 /** How a run signs (the signer, with what cosign needs in its environment) and what it verifies against. */
@@ -23,8 +23,8 @@ export interface SigningSetup extends SignerAccess {
  * aside and renames it in, key first; the others wait until both files are there.
  */
 export async function ensureDefaultKeyPair(dir: string): Promise<{ key: string; pub: string }> {
-  const key = join(dir, 'cosign.key');
-  const pub = join(dir, 'cosign.pub');
+  const key = join(dir, EMBEDDED_KEY.key);
+  const pub = join(dir, EMBEDDED_KEY.pub);
   const ready = async () => (await exists(key)) && (await exists(pub));
   if (await ready()) return { key, pub };
   await mkdir(dir, { recursive: true });
@@ -99,7 +99,7 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
       if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
       // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
       return {
-        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, timestampUrl: own?.timestampUrl, noTlog: own !== undefined },
+        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, timestampUrl: mode.timestampUrl, noTlog: own !== undefined },
         policy: {
           kind: 'identity',
           identity: { exact: mode.identity },

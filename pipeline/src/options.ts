@@ -2,10 +2,10 @@
 // per command, every combination checked here, once. Nothing downstream checks them again.
 import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
 import { COMMANDS, type CommandName } from '@release-pipeline/core/command-line.js';
-import { UsageError } from '@release-pipeline/core/errors.js';
+import { messageOf, UsageError } from '@release-pipeline/core/errors.js';
 import { parseRegistryTarget, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
-import { digestArgument, flagText, parseCommandLine, type FlagValues } from './command-line.js';
+import { digestArgument, flagText as text, parseCommandLine, type FlagValues } from './command-line.js';
 import { reproduceOptions, verifyOptions, type ReproduceOptions, type VerifyOptions } from './verify-options.js';
 
 export { UsageError, COMMANDS, type CommandName };
@@ -41,13 +41,22 @@ export type Invocation =
   | { command: 'reproduce'; options: ReproduceOptions }
   | { command: 'registry' };
 
-const text = flagText;
-
 function wholeNumber(name: string, raw: string | undefined): number {
   const n = Number(raw);
   if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number (got "${raw ?? ''}")`);
   return n;
 }
+
+/** Runs a parse of the core's on a command-line value: its complaint becomes a usage error. */
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError(messageOf(err), { cause: err });
+  }
+}
+
+const KEYLESS_NEEDS = '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless';
 
 /** The signing mode the flags choose; a combination that is not one of the modes is refused. */
 export function signingMode(f: FlagValues): SigningMode {
@@ -62,18 +71,12 @@ export function signingMode(f: FlagValues): SigningMode {
   }
   if (f.keyless) {
     if (key || certificate || chain) throw new UsageError('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
-    if (!identity || !issuer)
-      throw new UsageError(
-        '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless',
-      );
-    if ((fulcioUrl || timestampUrl) && !trustedRoot)
-      throw new UsageError('--fulcio-url and --timestamp-url need --trusted-root: the trust material of that Sigstore (cosign trusted-root create makes one)');
-    return { kind: 'keyless', identity, issuer, sigstore: trustedRoot ? { trustedRootPath: trustedRoot, fulcioUrl, timestampUrl } : undefined };
+    if (!identity || !issuer) throw new UsageError(KEYLESS_NEEDS);
+    if (fulcioUrl && !trustedRoot)
+      throw new UsageError('--fulcio-url needs --trusted-root: the trust material of that Fulcio (cosign trusted-root create makes one)');
+    return { kind: 'keyless', identity, issuer, timestampUrl, sigstore: trustedRoot ? { trustedRootPath: trustedRoot, fulcioUrl } : undefined };
   }
-  if (identity || issuer)
-    throw new UsageError(
-      '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless',
-    );
+  if (identity || issuer) throw new UsageError(KEYLESS_NEEDS);
   if (trustedRoot || fulcioUrl || timestampUrl) throw new UsageError('--fulcio-url, --timestamp-url and --trusted-root go with --keyless');
   if (certificate || chain) {
     if (!certificate || !chain || !key) throw new UsageError("--certificate and --certificate-chain go together, with --key for the certificate's private key");
@@ -98,13 +101,7 @@ function commitFacts(f: FlagValues): CommitFacts | undefined {
 /** The options every step command shares, from the flags its declaration lets it take. */
 export function pipelineOptions(f: FlagValues): PipelineOptions {
   const registry = text(f.registry);
-  if (registry !== undefined) {
-    try {
-      parseRegistryTarget(registry);
-    } catch (err) {
-      throw new UsageError((err as Error).message, { cause: err });
-    }
-  }
+  if (registry !== undefined) asUsage(() => parseRegistryTarget(registry));
   const baseImage = text(f['base-image']);
   if (baseImage !== undefined && baseImage !== 'host') digestArgument(baseImage, '--base-image');
   return {

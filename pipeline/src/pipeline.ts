@@ -65,15 +65,11 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
     const signer = await signingFor(s, options.signing);
     const scan = environment.env?.[SCAN_COMMAND_ENV] ?? process.env[SCAN_COMMAND_ENV];
 
-    const dist = await build(s);
-    const [, { made, sbom }] = await concurrently([
-      () => test(s, options, dist),
-      async () => {
-        const { base, image } = await makeImage(s, options, dist);
-        const [chart, sbom] = await concurrently([() => packageFor(s, image), () => sbomOf(s, image, base, scan)]);
-        return { made: { base, image, chart }, sbom };
-      },
-    ]);
+    const { made, sbom } = await builtAndTested(s, options, async (dist) => {
+      const { base, image } = await makeImage(s, options, dist);
+      const [chart, sbom] = await concurrently([() => packageFor(s, image), () => sbomOf(s, image, base, scan)]);
+      return { made: { base, image, chart }, sbom };
+    });
     const published = await publish(s, made);
     const artifacts = signedArtifacts(published);
     const { attestations, policyFile } = await releaseAttestations(s, published, sbom, signer.policy, startedOn);
@@ -97,22 +93,16 @@ export async function runPipeline(options: PipelineOptions, environment: Pipelin
 /** `publish`: build → (test ∥ base image → image → chart) → publish, untagged and unsigned. */
 export async function buildAndPublish(s: Session, options: PipelineOptions): Promise<Published> {
   checkTrusted(s, options.signing);
-  const dist = await build(s);
-  const [, made] = await concurrently([
-    () => test(s, options, dist),
-    async (): Promise<Made> => {
-      const { base, image } = await makeImage(s, options, dist);
-      return { base, image, chart: await packageFor(s, image) };
-    },
-  ]);
+  const made = await builtAndTested(s, options, async (dist): Promise<Made> => {
+    const { base, image } = await makeImage(s, options, dist);
+    return { base, image, chart: await packageFor(s, image) };
+  });
   return publish(s, made);
 }
 
-/** `image`: build → (test ∥ base image → image): the image as an OCI layout in the cache. */
+/** `image`: build → base image → image, the image as an OCI layout in the cache (its command skips the tests). */
 export async function buildImage(s: Session, options: PipelineOptions): Promise<{ base: BaseImage; image: BuiltImage }> {
-  const dist = await build(s);
-  const [, built] = await concurrently([() => test(s, options, dist), () => makeImage(s, options, dist)]);
-  return built;
+  return builtAndTested(s, options, (dist) => makeImage(s, options, dist));
 }
 
 /** `sign REF…`: signs each (an index's platform manifests too), then verifies them. */
@@ -147,10 +137,22 @@ export async function inSession<T>(
 
 // The steps, each with its inputs.
 
-const build = (s: Session): Promise<string> => s.ctx.progress.step('build', () => buildApp(s.ctx));
+/** build: the service compiled. */
+export const build = (s: Session): Promise<string> => s.ctx.progress.step('build', () => buildApp(s.ctx));
 
-const test = (s: Session, options: PipelineOptions, dist: string): Promise<void> =>
+/** test: the service's suite, on the build. */
+export const test = (s: Session, options: Pick<PipelineOptions, 'skipTests'>, dist: string): Promise<void> =>
   options.skipTests ? Promise.resolve() : s.ctx.progress.step('test', () => testApp(s.ctx, dist));
+
+/**
+ * build → (test ∥ `make`): what `make` makes from the build, returned once the tests passed. The
+ * tests gate what leaves the machine, not what is made on it; a failure of either stops the other.
+ */
+async function builtAndTested<T>(s: Session, options: PipelineOptions, make: (dist: string) => Promise<T>): Promise<T> {
+  const dist = await build(s);
+  const [, made] = await concurrently([() => test(s, options, dist), () => make(dist)]);
+  return made;
+}
 
 /** base image → image: the image as an OCI layout in the cache. */
 async function makeImage(s: Session, options: PipelineOptions, dist: string): Promise<{ base: BaseImage; image: BuiltImage }> {

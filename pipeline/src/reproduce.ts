@@ -25,6 +25,7 @@ import { toolsFolder } from './tools.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import { flag } from '@release-pipeline/core/command-line.js';
 import { commitArgs } from '@release-pipeline/core/step-args.js';
+import { checkoutRevision } from './git.js';
 
 export interface Reproduction {
   revision: string;
@@ -47,12 +48,7 @@ type Left = () => { timeoutMs?: number };
 
 /** Check out `revision` of this repository into `dir`, with node_modules for its lockfiles. */
 async function checkout(dir: string, revision: string, lockfiles: Array<{ path: string; sha256: string }>, left: Left): Promise<void> {
-  await run('git', ['clone', '--quiet', '--shared', '--no-checkout', projectRoot, dir], left());
-  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', revision], left()).catch((err: Error) => {
-    throw new PipelineError('environment', `commit ${revision} is not in this clone (${projectRoot}); fetch it first (git fetch origin ${revision})`, {
-      cause: err,
-    });
-  });
+  await checkoutRevision(projectRoot, revision, dir, left());
   const root = await realpath(dir);
   for (const lock of lockfiles) {
     const there = join(dir, lock.path);

@@ -9,7 +9,7 @@ import { CommandError, findCause, hasCode, messageOf } from '@release-pipeline/c
 export function isTransient(err: unknown): boolean {
   if (hasCode(err, 'cancelled')) return false; // stopped on purpose: another step failed
   const failed = findCause(err, CommandError);
-  return failed !== undefined && (failed.registryFault === 'unavailable' || failed.exit.kind === 'timeout');
+  return failed !== undefined && (failed.registryFaults.includes('unavailable') || failed.exit.kind === 'timeout');
 }
 
 export interface RetryOptions {
@@ -33,6 +33,11 @@ export async function withRetry<T>(work: () => Promise<T>, opts: RetryOptions = 
     }
   }
 }
+
+/** Retries of `what`, said as a progress line each. */
+export const sayRetries = (progress: { info(line: string): void }, what: string): RetryOptions => ({
+  onRetry: (n, err) => progress.info(`${what} attempt ${n} failed (${firstLine(err)}); retrying`),
+});
 
 export function firstLine(err: unknown): string {
   return messageOf(err).split('\n')[0]!.slice(0, 160);

@@ -5,11 +5,9 @@ import { formatSummary } from '@release-pipeline/core/release-summary.js';
 import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import type { Invocation, PipelineOptions } from './options.js';
 import { outPaths } from './paths.js';
-import { buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly } from './pipeline.js';
+import { build, buildAndPublish, buildImage, exportLayout, inSession, runPipeline, signOnly, test } from './pipeline.js';
 import { seconds } from './progress.js';
-import { buildApp } from './steps/build-app.js';
 import { packageChart } from './steps/package-chart.js';
-import { testApp } from './steps/test-app.js';
 
 const print = (data: unknown, json: boolean, text: string) => process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
 
@@ -27,15 +25,12 @@ export async function runStepCommand(inv: StepInvocation): Promise<number> {
       return 0;
     }
     case 'build': {
-      const dist = await inSession(options, {}, { registry: false, commit: false }, (s) => s.ctx.progress.step('build', () => buildApp(s.ctx)));
+      const dist = await inSession(options, {}, { registry: false, commit: false }, (s) => build(s));
       print({ dist }, options.json, dist);
       return 0;
     }
     case 'test':
-      await inSession(options, {}, { registry: false, commit: false }, async (s) => {
-        const dist = await s.ctx.progress.step('build', () => buildApp(s.ctx));
-        await s.ctx.progress.step('test', () => testApp(s.ctx, dist));
-      });
+      await inSession(options, {}, { registry: false, commit: false }, async (s) => test(s, { skipTests: false }, await build(s)));
       return 0;
     case 'image': {
       const { image, base } = await inSession(

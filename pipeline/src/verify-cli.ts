@@ -7,6 +7,7 @@ import type { VerifyOptions } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
 import { ensureDefaultKeyPair } from './keys.js';
 import { dirname } from 'node:path';
+import { policyArgs } from '@release-pipeline/core/step-args.js';
 
 /** Named in each verification summary: the verifier's version is the repository's. */
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
@@ -24,7 +25,8 @@ export async function verifyCommand(options: VerifyOptions): Promise<number> {
     });
     if (!options.attest) return { verdict, attested: undefined };
     if (options.attest.kind === 'embedded-key') await ensureDefaultKeyPair(dirname(options.attest.keyPath));
-    const description = { policy: options.policy, render: options.render, chart: formatDigestReference(options.chart) };
+    // The policy as the flags that state it: one text for one policy, whatever shape the code gives it.
+    const description = { policy: policyArgs(options.policy), render: options.render, chart: formatDigestReference(options.chart) };
     const { attestVerdict } = await import('./verify-attest.js');
     return {
       verdict,

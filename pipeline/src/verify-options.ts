@@ -6,8 +6,9 @@ import type { Policy } from '@release-pipeline/core/cosign-args.js';
 import { looseIdentityPattern } from './identity-policy.js';
 import type { DigestReference } from '@release-pipeline/core/reference.js';
 import { UsageError } from '@release-pipeline/core/errors.js';
-import { digestArgument, flagList, flagText, type FlagValues } from './command-line.js';
+import { digestArgument, flagList as list, flagText as text, type FlagValues } from './command-line.js';
 import { outPaths } from './paths.js';
+import { EMBEDDED_KEY } from '@release-pipeline/core/signing-mode.js';
 
 /** What `helm install` will be given: the chart is rendered with exactly this before its images are read. */
 export interface RenderOptions {
@@ -69,7 +70,7 @@ export function verifyOptions(operands: readonly string[], f: FlagValues): Verif
     ? undefined
     : attestKeyGiven
       ? { kind: 'key', keyPath: attestKeyGiven }
-      : { kind: 'embedded-key', keyPath: join(outPaths().keys, 'cosign.key') };
+      : { kind: 'embedded-key', keyPath: join(outPaths().keys, EMBEDDED_KEY.key) };
   const missing = render.valuesFiles.find((file) => !existsSync(file));
   if (missing) throw new UsageError(`${missing}: no such file`);
   if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))
@@ -98,9 +99,6 @@ export function reproduceOptions(operands: readonly string[], f: FlagValues): Re
   const chart = chartOperand(operands);
   return { chart, policy: policyFrom(f), plainHttp: f['plain-http'] === true, json: f.json === true, timeoutSeconds: seconds(f.timeout, 1800) };
 }
-
-const text = flagText;
-const list = flagList;
 
 function chartOperand(operands: readonly string[]): DigestReference {
   if (operands.length !== 1) throw new UsageError('give exactly one chart reference, repository@sha256:<64 hex>; see --help');

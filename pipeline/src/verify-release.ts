@@ -22,7 +22,7 @@ import { concurrently, eachConcurrently } from './concurrently.js';
 import { manifestOf } from './clients/crane.js';
 import { cosignReason, cosignVerify, verifiedStatements } from './clients/cosign.js';
 import type { ToolAccess } from './context.js';
-import { hasCode, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
+import { CommandError, findCause, messageOf, PipelineError } from '@release-pipeline/core/errors.js';
 import { helmShowChart, helmTemplate } from './clients/helm.js';
 
 export interface VerifyContext extends ToolAccess {
@@ -43,7 +43,10 @@ function remaining(ctx: VerifyContext, what: string): number {
 
 /** Why a cosign check failed, in one line; a timeout names the registry that did not answer. */
 function failure(err: unknown, ref: DigestReference, doing: string): string {
-  return hasCode(err, 'timeout') ? `${ref.registry} did not answer in time while ${doing} (${messageOf(err).split('\n')[0]})` : cosignReason(err);
+  // A tool stopped at its deadline: the registry did not answer. Verify's own deadline, reached
+  // before a call, says so itself (remaining()).
+  const timedOut = findCause(err, CommandError)?.exit.kind === 'timeout';
+  return timedOut ? `${ref.registry} did not answer in time while ${doing} (${messageOf(err).split('\n')[0]})` : cosignReason(err);
 }
 
 async function verifyArtifact(ctx: VerifyContext, policy: Policy, ref: DigestReference, what: string): Promise<ArtifactVerdict> {

@@ -31,8 +31,9 @@ describe('what the module writes, the CLI reads back', () => {
     ['keyless', { kind: 'keyless', identity: 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main', issuer: 'https://iss' }],
     [
       'keyless with a Sigstore of its own',
-      { kind: 'keyless', identity: 'id', issuer: 'iss', sigstore: { trustedRootPath: 'root.json', fulcioUrl: 'http://f', timestampUrl: 'http://t' } },
+      { kind: 'keyless', identity: 'id', issuer: 'iss', timestampUrl: 'http://t', sigstore: { trustedRootPath: 'root.json', fulcioUrl: 'http://f' } },
     ],
+    ['keyless, the public Fulcio and a timestamp authority of its own', { kind: 'keyless', identity: 'id', issuer: 'iss', timestampUrl: 'http://t' }],
     ['the local Sigstore', { kind: 'local-sigstore' }],
   ])('release, signing with %s', (_name, signing) => {
     const written = { registry: 'ghcr.io/acme', plainHttp: true, signing, baseImage: `gcr.io/x/node@${D}`, skipTests: true, commit, sourceUrl: 'https://s' };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CommandError, PipelineError } from '@release-pipeline/core/errors.js';
-import { registryFaultIn } from '@release-pipeline/core/tool-output.js';
+import { registryFaultsIn } from '@release-pipeline/core/tool-output.js';
 import { Cancelled, concurrently, eachConcurrently } from '../src/concurrently.js';
 import { redact } from '../src/exec.js';
 import { sourceUrl } from '../src/git.js';
@@ -87,11 +87,13 @@ describe('errors and retries', () => {
   });
   // A tool that failed as crane does: exit 1, the registry's answer in its output.
   const craneFailed = (output: string) =>
-    new CommandError(`crane push failed (exit 1): ${output}`, 'crane push', { kind: 'exit', status: 1 }, output, registryFaultIn(output));
+    new CommandError(`crane push failed (exit 1): ${output}`, 'crane push', { kind: 'exit', status: 1 }, output, registryFaultsIn(output));
   it('knows which failures may pass, from the fields of the failure', () => {
     expect(isTransient(craneFailed('PUT …: unexpected status code 503 Service Unavailable'))).toBe(true);
     expect(isTransient(craneFailed('read: connection reset by peer'))).toBe(true);
     expect(isTransient(craneFailed('UNAUTHORIZED: authentication required'))).toBe(false);
+    // Both answers in one output: an outage may pass, so it is retried (and the credentials hint still shows).
+    expect(isTransient(craneFailed('401 UNAUTHORIZED … then 503 Service Unavailable'))).toBe(true);
     expect(isTransient(new CommandError('helm push timed out', 'helm push', { kind: 'timeout', afterMs: 5 }, ''))).toBe(true);
     // Only a tool's failure is retried; a message that merely mentions 503 is not.
     expect(isTransient(new Error('503 Service Unavailable'))).toBe(false);

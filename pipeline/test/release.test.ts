@@ -13,7 +13,7 @@ import { projectRoot, type OutPaths } from '../src/paths.js';
 import { Progress } from '../src/progress.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import { registryAnswers } from '../src/registry/probe.js';
-import { SYFT_ENV } from '../src/steps/sbom.js';
+import { SYFT_ENV } from '../src/clients/syft.js';
 import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
 import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';

@@ -14,7 +14,7 @@ export interface FlagSpec {
 }
 
 export const FLAGS = {
-  registry: { value: 'HOST[:PORT]/NAMESPACE', help: 'publish there (default: the embedded registry on 127.0.0.1:5000)' },
+  registry: { value: 'REGISTRY/NAMESPACE', help: 'publish there, REGISTRY being host or host:port (default: the embedded registry on 127.0.0.1:5000)' },
   'plain-http': { help: 'reach the registry over plain HTTP (loopback registries always are)' },
   key: { value: 'PATH', help: 'cosign private key (its password in COSIGN_PASSWORD)' },
   certificate: { value: 'PATH', help: 'signing certificate from a private CA (keyless-style), with --certificate-chain and --key' },
@@ -24,7 +24,7 @@ export const FLAGS = {
   'certificate-oidc-issuer': { value: 'URL', help: 'with --keyless: the OIDC issuer of that identity' },
   'trusted-root': { value: 'PATH', help: 'with --keyless: the trusted root of a Sigstore of your own' },
   'fulcio-url': { value: 'URL', help: 'with --trusted-root: its Fulcio' },
-  'timestamp-url': { value: 'URL', help: 'with --trusted-root: its timestamp authority' },
+  'timestamp-url': { value: 'URL', help: 'with --keyless: an RFC 3161 timestamp authority (signatures verify after the certificate expires)' },
   sigstore: { value: 'local', help: 'sign keylessly through Sigstore services started for the run, offline' },
   'base-image': { value: 'REF@sha256:…', help: 'base image by digest, or "host" for this machine\'s Node runtime' },
   revision: { value: 'SHA', help: "the commit's full hash, where there is no .git (with --commit-time, --commit-count)" },
@@ -59,10 +59,18 @@ export type FlagName = keyof typeof FLAGS;
 /** A flag as one command takes it: its own help where the shared one does not fit. */
 export type CommandFlag = FlagName | readonly [FlagName, string];
 
+/** A command's positional operands: their name, whether more than one may be given, and what each is. */
+export interface OperandSpec {
+  readonly name: string;
+  readonly variadic?: true;
+  readonly help: string;
+}
+
 export interface CommandSpec {
   readonly name: string;
-  /** Positional operands, as help shows them. */
-  readonly operands?: string;
+  readonly operands?: OperandSpec;
+  /** Flags it cannot run without, shown in its synopsis (their absence is refused with the fix). */
+  readonly required?: readonly FlagName[];
   readonly summary: string;
   readonly flags: readonly CommandFlag[];
   /** An npm script that runs this command directly. */
@@ -109,7 +117,7 @@ export const COMMAND_SPECS = [
     flags: [...TARGET, ...SIGNING, 'base-image', ...COMMIT, 'skip-tests', 'json'],
   },
   { name: 'build', summary: 'compile the service', flags: ['json'] },
-  { name: 'test', summary: "the service's test suite", flags: [] },
+  { name: 'test', summary: "the service's test suite", flags: ['json'] },
   {
     name: 'image',
     summary: 'the image as an OCI layout (deterministic)',
@@ -117,6 +125,7 @@ export const COMMAND_SPECS = [
   },
   {
     name: 'chart-package',
+    required: ['image'],
     summary: "lint and package the chart with the image's digest written in",
     flags: [...TARGET, 'image', ...COMMIT, ['output', 'keep a copy of the .tgz here'], 'json'],
   },
@@ -127,13 +136,13 @@ export const COMMAND_SPECS = [
   },
   {
     name: 'sign',
-    operands: 'REF@sha256:…',
+    operands: { name: 'refs', variadic: true, help: 'REF@sha256:…' },
     summary: 'sign by digest (an image index: its platform manifests too), then verify',
     flags: ['plain-http', ...SIGNING, 'json'],
   },
   {
     name: 'verify',
-    operands: 'CHART@sha256:…',
+    operands: { name: 'chart', help: 'CHART@sha256:…' },
     script: 'verify',
     summary: 'verify a whole release from its chart, every image it deploys and their attestations',
     flags: [
@@ -155,12 +164,12 @@ export const COMMAND_SPECS = [
   },
   {
     name: 'reproduce',
-    operands: 'CHART@sha256:…',
+    operands: { name: 'chart', help: 'CHART@sha256:…' },
     script: 'reproduce',
     summary: 'rebuild a release from its verified provenance and compare the digests',
     flags: [...POLICY, ['timeout', 'limit for the whole rebuild (default: 1800)'], 'plain-http', 'json'],
   },
-  { name: 'registry', script: 'registry', summary: "serve the embedded registry's storage again", flags: [] },
+  { name: 'registry', script: 'registry', summary: "serve the embedded registry's storage again", flags: ['json'] },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMAND_SPECS)[number]['name'];
@@ -176,10 +185,19 @@ export function flag(name: FlagName, value: string | number | boolean | undefine
   return [`--${name}`, String(value)];
 }
 
+/** A command as its synopsis shows it: the name, the flags it needs, the operands. */
+export function synopsis(c: CommandSpec): string {
+  const required = (c.required ?? []).map((name) => {
+    const spec: FlagSpec = FLAGS[name];
+    return `--${name}${spec.value ? ` ${spec.value}` : ''}`;
+  });
+  return [c.name, ...required, c.operands?.help].filter(Boolean).join(' ');
+}
+
 /** The README's command table, from the declarations. */
 export function commandTable(): string {
   const rows = COMMAND_SPECS.map((c: CommandSpec) => {
-    const usage = [c.name, c.operands].filter(Boolean).join(' ');
+    const usage = synopsis(c);
     const also = [c.isDefault ? 'the default' : '', c.script ? `also \`npm run ${c.script}\`` : ''].filter(Boolean).join('; ');
     return `| \`${usage}\` | ${c.summary}${also ? ` (${also})` : ''} |`;
   });

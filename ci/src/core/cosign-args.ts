@@ -229,3 +229,21 @@ export function githubWorkflowIdentity(repository: string, workflowPath: string,
   if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new PipelineError('input', `"${repository}" is not OWNER/REPO`);
   return `https://github.com/${repository}/${workflowPath}@${ref}`;
 }
+
+/** `cosign generate-key-pair`: PREFIX.key (its password in COSIGN_PASSWORD) and PREFIX.pub. */
+export const cosignGenerateKeyPairArgs = (prefix: string): string[] => ['generate-key-pair', '--output-key-prefix', prefix];
+
+/** `cosign public-key`: the public key of a private key, written to `out`. */
+export const cosignPublicKeyArgs = (key: string, out: string): string[] => ['public-key', '--key', key, '--outfile', out];
+
+/** `cosign trusted-root create`: the trust material of a Fulcio and a timestamp authority, each with its chain. */
+export function cosignTrustedRootArgs(out: string, fulcio: { url: string; chain: string }, tsa: { url: string; chain: string }): string[] {
+  return [
+    'trusted-root',
+    'create',
+    `--fulcio=url=${fulcio.url},certificate-chain=${fulcio.chain}`,
+    `--tsa=url=${tsa.url},certificate-chain=${tsa.chain}`,
+    '--out',
+    out,
+  ];
+}

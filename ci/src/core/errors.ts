@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'build',
   /** The machine lacks something the run needs (a git checkout, unshare, a free port). */
   'environment',
+  /** None of the above: a fault of the pipeline's own, or an error from outside it without a code. */
+  'internal',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -108,8 +110,8 @@ export class CommandError extends PipelineError {
     readonly command: string,
     readonly exit: ToolExit,
     readonly output: string,
-    /** The registry's answer, where the tool's output reports one. */
-    readonly registryFault?: RegistryFault,
+    /** What the registry answered, as the tool's output reports it (a 401 and a 503 can both show). */
+    readonly registryFaults: readonly RegistryFault[] = [],
     /** Why it could not start (the spawn error). */
     cause?: unknown,
   ) {

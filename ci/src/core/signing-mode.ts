@@ -2,12 +2,11 @@
 // from the command line (pipeline/src/command-line.ts) or the Dagger function's arguments
 // (ci/src/index.ts); nothing downstream checks the combination again. Pure.
 
-/** A Sigstore of one's own instead of the public one: its trust material, and where to reach it. */
+/** A Sigstore of one's own instead of the public one: its trust material, and its Fulcio. */
 export interface OwnSigstore {
   /** The trusted root (cosign trusted-root create) naming its Fulcio and timestamp authority. */
   trustedRootPath: string;
   fulcioUrl?: string;
-  timestampUrl?: string;
 }
 
 export type SigningMode =
@@ -17,12 +16,16 @@ export type SigningMode =
   | { kind: 'key'; keyPath: string }
   /** A key with its signing certificate and chain from a private CA (keyless-style, offline). */
   | { kind: 'certificate'; keyPath: string; certificatePath: string; chainPath: string }
-  /** Keyless with GitHub Actions' OIDC token, the certificate naming this identity and issuer. */
-  | { kind: 'keyless'; identity: string; issuer: string; sigstore?: OwnSigstore }
+  /**
+   * Keyless with GitHub Actions' OIDC token, the certificate naming this identity and issuer; an
+   * RFC 3161 timestamp authority keeps the signature verifiable after the certificate expires.
+   */
+  | { kind: 'keyless'; identity: string; issuer: string; timestampUrl?: string; sigstore?: OwnSigstore }
   /** Keyless through Sigstore services started for the run (an Actions-shaped issuer, Fulcio, a TSA). */
   | { kind: 'local-sigstore' };
 
-export type SigningKind = SigningMode['kind'];
+/** The embedded key pair's file names (in .out/keys, and in the module's output folder). */
+export const EMBEDDED_KEY = { key: 'cosign.key', pub: 'cosign.pub' } as const;
 
-/** The modes that need Sigstore services of their own, started by the run. */
+/** The modes that need Sigstore services of their own, started by the run (in a network of its own). */
 export const startsSigstore = (mode: SigningMode): boolean => mode.kind === 'local-sigstore';

@@ -39,7 +39,7 @@ export function signingArgs(mode: SigningMode): string[] {
         ...flag('certificate-oidc-issuer', mode.issuer),
         ...flag('trusted-root', mode.sigstore?.trustedRootPath),
         ...flag('fulcio-url', mode.sigstore?.fulcioUrl),
-        ...flag('timestamp-url', mode.sigstore?.timestampUrl),
+        ...flag('timestamp-url', mode.timestampUrl),
       ];
     case 'local-sigstore':
       return flag('sigstore', 'local');

@@ -1,6 +1,6 @@
 // What a registry answered, as the tools that talked to it (crane, cosign, helm: all built on Go's
 // HTTP client and go-containerregistry or ORAS) report it in their output. Read once, where a tool
-// fails, into a field (`CommandError.registryFault`) that retries and explanations act on.
+// fails, into a field (`CommandError.registryFaults`) that retries and explanations act on.
 import type { RegistryFault } from './errors.js';
 
 const UNAVAILABLE =
@@ -8,10 +8,11 @@ const UNAVAILABLE =
 const UNAUTHORIZED = /\b401\b|UNAUTHORIZED|authentication required|unauthorized/i;
 const DENIED = /\b403\b|DENIED|forbidden/i;
 
-/** The registry fault a failed tool's output reports, if any; credentials problems win over outages. */
-export function registryFaultIn(output: string): RegistryFault | undefined {
-  if (UNAUTHORIZED.test(output)) return 'unauthorized';
-  if (DENIED.test(output)) return 'denied';
-  if (UNAVAILABLE.test(output)) return 'unavailable';
-  return undefined;
+/** The registry faults a failed tool's output reports. */
+export function registryFaultsIn(output: string): RegistryFault[] {
+  const found: RegistryFault[] = [];
+  if (UNAUTHORIZED.test(output)) found.push('unauthorized');
+  if (DENIED.test(output)) found.push('denied');
+  if (UNAVAILABLE.test(output)) found.push('unavailable');
+  return found;
 }

@@ -3,7 +3,10 @@
 // the one line of a failure that says why. The argument lists are the core's (cosign-args.ts).
 import {
   cosignAttestArgs,
+  cosignGenerateKeyPairArgs,
+  cosignPublicKeyArgs,
   cosignSignArgs,
+  cosignTrustedRootArgs,
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
   identityText,
@@ -44,22 +47,17 @@ export async function cosignAttest(ctx: ToolAccess, signing: SignerAccess, ref: 
 
 /** `cosign generate-key-pair`: PREFIX.key (encrypted with `password`) and PREFIX.pub. */
 export async function cosignGenerateKeyPair(prefix: string, password: string): Promise<void> {
-  await run(tool('cosign'), ['generate-key-pair', '--output-key-prefix', prefix], { env: { ...process.env, COSIGN_PASSWORD: password } });
+  await run(tool('cosign'), cosignGenerateKeyPairArgs(prefix), { env: { ...process.env, COSIGN_PASSWORD: password } });
 }
 
 /** `cosign public-key`: the public key of `key` (opened with COSIGN_PASSWORD from `env`) written to `out`. */
 export async function cosignPublicKey(key: string, out: string, env: NodeJS.ProcessEnv, secrets: readonly string[]): Promise<void> {
-  await run(tool('cosign'), ['public-key', '--key', key, '--outfile', out], { env, secrets });
+  await run(tool('cosign'), cosignPublicKeyArgs(key, out), { env, secrets });
 }
 
 /** `cosign trusted-root create`: the trust material of a Fulcio and a timestamp authority of one's own. */
 export async function cosignTrustedRoot(out: string, fulcio: { url: string; chain: string }, tsa: { url: string; chain: string }): Promise<void> {
-  await run(tool('cosign'), [
-    'trusted-root', 'create',
-    `--fulcio=url=${fulcio.url},certificate-chain=${fulcio.chain}`,
-    `--tsa=url=${tsa.url},certificate-chain=${tsa.chain}`,
-    '--out', out,
-  ]); // prettier-ignore
+  await run(tool('cosign'), cosignTrustedRootArgs(out, fulcio, tsa));
 }
 interface SimpleSigning {
   critical?: { image?: { 'docker-manifest-digest'?: string } };

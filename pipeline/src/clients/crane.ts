@@ -10,7 +10,7 @@ import type { StepContext, ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import type { OciLayout } from '../oci/layout.js';
 import { explainRegistryError } from '../registry/preflight.js';
-import { firstLine, withRetry } from '../retry.js';
+import { sayRetries, withRetry } from '../retry.js';
 import { tool } from '../tools.js';
 
 /** Parses crane's "host/repo@sha256:…" output line. */
@@ -22,15 +22,13 @@ export function digestFromCraneOutput(output: string): string {
 
 export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: DigestReference, what: string): Promise<DigestReference> {
   const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
-  const { stdout } = await withRetry(push, { onRetry: (n, err) => ctx.progress.info(`${what}: push attempt ${n} failed (${firstLine(err)}); retrying`) }).catch(
-    (err: Error) => {
-      throw new PipelineError(
-        'registry',
-        `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err, ref.registry)}`,
-        { cause: err },
-      );
-    },
-  );
+  const { stdout } = await withRetry(push, sayRetries(ctx.progress, `${what}: push`)).catch((err: Error) => {
+    throw new PipelineError(
+      'registry',
+      `pushing ${what} to ${repositoryOf(ref)} failed; nothing was tagged or signed; rerun to resume (blobs already pushed are kept): ${explainRegistryError(err, ref.registry)}`,
+      { cause: err },
+    );
+  });
   const digest = digestFromCraneOutput(stdout);
   if (digest !== ref.digest) throw new PipelineError('registry', `the registry stored ${what} as ${digest}, but what was built is ${ref.digest}`);
   return ref;

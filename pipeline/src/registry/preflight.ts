@@ -17,12 +17,9 @@ export async function checkRegistryReachable(registry: string, access: RegistryA
 /** A registry tool's failure, with the fix added when the registry refused our credentials. */
 export function explainRegistryError(err: unknown, registry: string): string {
   const message = messageOf(err);
-  switch (findCause(err, CommandError)?.registryFault) {
-    case 'unauthorized':
-      return `${message}\n(the registry ${registry} wants credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD, or log in with docker/crane)`;
-    case 'denied':
-      return `${message}\n(the credentials for ${registry} may not push there: check the account's permissions)`;
-    default:
-      return message;
-  }
+  const faults = findCause(err, CommandError)?.registryFaults ?? [];
+  if (faults.includes('unauthorized'))
+    return `${message}\n(the registry ${registry} wants credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD, or log in with docker/crane)`;
+  if (faults.includes('denied')) return `${message}\n(the credentials for ${registry} may not push there: check the account's permissions)`;
+  return message;
 }

@@ -8,8 +8,8 @@ import { eachConcurrently } from '../concurrently.js';
 import type { Attestation } from '../artifacts.js';
 import type { StepContext } from '../context.js';
 import type { SigningSetup } from '../keys.js';
-import { noted, reused, type Noted } from '../progress.js';
-import { firstLine, withRetry } from '../retry.js';
+import { cached, noted, type Noted } from '../progress.js';
+import { sayRetries, withRetry } from '../retry.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import { cosignAttest, cosignReason, verifiedStatements } from '../clients/cosign.js';
 
@@ -44,7 +44,7 @@ export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, a
   const attach = async (a: Attestation): Promise<void> => {
     const file = await predicateFile(ctx, a);
     const attest = () => cosignAttest(ctx, signing, a.ref, file, a.type);
-    await withRetry(attest, { onRetry: (n, err) => ctx.progress.info(`attesting attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
+    await withRetry(attest, sayRetries(ctx.progress, 'attesting')).catch((err: Error) => {
       throw new PipelineError('signing', `attaching the ${a.type} attestation to ${formatDigestReference(a.ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
   };
@@ -55,6 +55,6 @@ export async function attestArtifacts(ctx: StepContext, signing: SigningSetup, a
   });
   const attached = missing.length;
   return attached === 0
-    ? reused(undefined, `all ${attestations.length} already attached by this signer`)
+    ? cached(undefined, `all ${attestations.length} already attached by this signer`)
     : noted(undefined, `${attached} of ${attestations.length} attached`);
 }

@@ -9,74 +9,18 @@
 // digest; each image is scanned without it and given its findings (`withBaseFindings`), and syft's
 // own `convert` writes the SPDX: the same document a full scan of the image writes.
 import { readFile, writeFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { withBaseFindings, type SyftDocument } from '@release-pipeline/core/syft-merge.js';
 import { cachedDirectory, digestCacheKey } from '../cache.js';
 import { concurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
-import { run } from '../exec.js';
 import { notedAs, type Noted } from '../progress.js';
-import { tool, toolBuild } from '../tools.js';
+import { syft, syftBaseBinariesArgs, syftConvertArgs, syftScanArgs, syftSettingsKey } from '../clients/syft.js';
 import type { BaseImage, BuiltImage, Sbom } from '../artifacts.js';
-import { PipelineError } from '@release-pipeline/core/errors.js';
-
-/**
- * syft's settings, as environment: no update check (nothing leaves the machine), every file listed
- * with SHA-1 and SHA-256 (SPDX 2.3 requires a SHA-1 checksum on each file; sha256 alone is not
- * valid SPDX, as the SPDX project's own validator says).
- */
-export const SYFT_ENV = {
-  SYFT_CHECK_FOR_APP_UPDATE: 'false',
-  SYFT_FILE_METADATA_SELECTION: 'all',
-  SYFT_FILE_METADATA_DIGESTS: 'sha1,sha256',
-} as const;
-
-const BINARY_CLASSIFIER = 'binary-classifier-cataloger';
-
-/** Part of each SBOM cache key: the settings and the syft build, so an SBOM made otherwise is made again. */
-const settings = () =>
-  createHash('sha256')
-    .update(JSON.stringify({ env: SYFT_ENV, syft: toolBuild('syft') }))
-    .digest('hex')
-    .slice(0, 12);
-
-/** The image, with every cataloger but the binary classifier (its findings come from the base). */
-export function syftScanArgs(layoutDir: string, output: string, name: string, version: string): string[] {
-  return [
-    'scan',
-    `oci-dir:${layoutDir}`,
-    // The lockfile cataloger is off by default for images; the app's packages are only declared there.
-    '--select-catalogers',
-    `+javascript-lock-cataloger,-${BINARY_CLASSIFIER}`,
-    '--source-name',
-    name,
-    '--source-version',
-    version,
-    '--output',
-    `syft-json=${output}`,
-    '--quiet',
-  ];
-}
-
-/** The base, with the binary classifier only. */
-export function syftBaseBinariesArgs(layoutDir: string, output: string): string[] {
-  return ['scan', `oci-dir:${layoutDir}`, '--override-default-catalogers', BINARY_CLASSIFIER, '--output', `syft-json=${output}`, '--quiet'];
-}
-
-export function syftConvertArgs(syftJson: string, output: string): string[] {
-  return ['convert', syftJson, '--output', `spdx-json=${output}`, '--quiet'];
-}
-
-async function syft(args: string[], what: string, env: Record<string, string> = {}): Promise<void> {
-  await run(tool('syft'), args, { env: { ...process.env, ...SYFT_ENV, ...env } }).catch((err: Error) => {
-    throw new PipelineError('build', `syft could not ${what}: ${err.message.split('\n')[0]}`, { cause: err });
-  });
-}
 
 /** What the binary classifier finds in the base, as syft JSON, once per base digest. */
 async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> {
-  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.descriptor.digest)}-${settings()}`), (partial) =>
+  const { dir } = await cachedDirectory(join(ctx.out.cache, `sbom-base-${digestCacheKey(base.descriptor.digest)}-${syftSettingsKey()}`), (partial) =>
     // Packages and their links only: the files are listed (with digests) by the image's own scan.
     syft(syftBaseBinariesArgs(base.layout.dir, join(partial, 'binaries.syft.json')), 'scan the base image', { SYFT_FILE_METADATA_SELECTION: 'none' }),
   );
@@ -86,7 +30,7 @@ async function baseBinaries(ctx: StepContext, base: BaseImage): Promise<string> 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 export async function imageSbom(ctx: StepContext, image: BuiltImage, base: BaseImage): Promise<Noted<Sbom>> {
-  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.descriptor.digest)}-${settings()}`), async (partial) => {
+  const { dir, built } = await cachedDirectory(join(ctx.out.cache, `sbom-${digestCacheKey(image.descriptor.digest)}-${syftSettingsKey()}`), async (partial) => {
     const scanned = join(partial, 'image.syft.json');
     const [binaries] = await concurrently([
       () => baseBinaries(ctx, base),

@@ -6,8 +6,8 @@ import { formatDigestReference, type DigestReference } from '@release-pipeline/c
 import { eachConcurrently } from '../concurrently.js';
 import type { StepContext } from '../context.js';
 import type { SigningSetup } from '../keys.js';
-import { noted, reused, type Noted } from '../progress.js';
-import { firstLine, withRetry } from '../retry.js';
+import { cached, noted, type Noted } from '../progress.js';
+import { sayRetries, withRetry } from '../retry.js';
 import { cosignReason, cosignSign, cosignVerify } from '../clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 
@@ -20,11 +20,11 @@ export async function signArtifacts(ctx: StepContext, signing: SigningSetup, ref
     );
     if (already) return false;
     const sign = () => cosignSign(ctx, signing, ref);
-    await withRetry(sign, { onRetry: (n, err) => ctx.progress.info(`signing attempt ${n} failed (${firstLine(err)}); retrying`) }).catch((err: Error) => {
+    await withRetry(sign, sayRetries(ctx.progress, 'signing')).catch((err: Error) => {
       throw new PipelineError('signing', `signing ${formatDigestReference(ref)} failed: ${cosignReason(err)}`, { cause: err });
     });
     return true;
   });
   const signed = outcomes.filter(Boolean).length;
-  return signed === 0 ? reused(undefined, `all ${refs.length} already signed by this signer`) : noted(undefined, `${signed} of ${refs.length} signed`);
+  return signed === 0 ? cached(undefined, `all ${refs.length} already signed by this signer`) : noted(undefined, `${signed} of ${refs.length} signed`);
 }

@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { hashInputs } from '../cache.js';
 import type { StepContext } from '../context.js';
 import { run } from '../exec.js';
-import { noted, reused, type Noted } from '../progress.js';
+import { cached, noted, type Noted } from '../progress.js';
 import { APP_BUILD_INPUTS } from '../artifacts.js';
 
 /**
@@ -14,7 +14,7 @@ import { APP_BUILD_INPUTS } from '../artifacts.js';
  */
 export async function testApp(ctx: StepContext, dist: string): Promise<Noted<void>> {
   const key = await hashInputs(ctx.root, [...APP_BUILD_INPUTS, 'app/test', 'vitest.config.ts']);
-  if (await ctx.cache.hit('test', key)) return reused(undefined, 'passed on these sources');
+  if (await ctx.cache.hit('test', key)) return cached(undefined, 'passed on these sources');
   const vitest = join(ctx.root, 'node_modules', 'vitest', 'vitest.mjs');
   await mkdir(ctx.out.work, { recursive: true });
   const appRoot = await mkdtemp(join(ctx.out.work, 'app-under-test-'));
