@@ -27,6 +27,12 @@ describe('usage errors', () => {
     [['build', '--key', 'k'], /^unknown option '--key'; see `npm run pipeline -- build --help`$/],
     [['--keyless'], /^--keyless needs --certificate-identity and --certificate-oidc-issuer/],
     [['--revision', 'abc'], /^--revision, --commit-time and --commit-count go together$/],
+    // A flag missing its value is not given the next flag as one.
+    [['--key', '--skip-tests'], /^--key needs a value; see `npm run pipeline -- --help`$/],
+    [['verify', 'r@sha256:x', '--certificate-identity', '--key', 'k'], /^--certificate-identity needs a value/],
+    // commander's suggestion stays on the one line.
+    [['release', '--registy', 'r/n'], /^unknown option '--registy' \(Did you mean --registry\?\); see/],
+    [['test', '--json', '--skip-tests'], /^unknown option '--skip-tests'/],
   ])('%j', (args, message) => {
     let err: unknown;
     try {
