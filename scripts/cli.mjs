@@ -34,7 +34,8 @@ function missingTools() {
     // link-time flags it builds a tool with, which that script checks itself).
     const stamp = join(tools, `.${name}.version`);
     const built = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
-    if (built !== `${pkg}@${version} ${toolchain}` && !built.startsWith(`${pkg}@${version} ${toolchain} `)) return `${name} ${version} is not installed in ${tools}`;
+    if (built !== `${pkg}@${version} ${toolchain}` && !built.startsWith(`${pkg}@${version} ${toolchain} `))
+      return `${name} ${version} is not installed in ${tools}`;
   }
   return undefined;
 }
