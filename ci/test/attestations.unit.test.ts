@@ -97,7 +97,7 @@ describe('the Rego policy cosign evaluates', () => {
 });
 
 describe('the verification summary', () => {
-  it('PASSED names the level; FAILED claims none', () => {
+  it('PASSED names the level; FAILED says FAILED', () => {
     const input = {
       resourceUri: `127.0.0.1:5000/koa-service@${D('c')}`,
       policy: { uri: 'urn:p', sha256: 'a'.repeat(64) },
@@ -111,6 +111,6 @@ describe('the verification summary', () => {
       verifiedLevels: ['SLSA_BUILD_LEVEL_2'],
       slsaVersion: '1.0',
     });
-    expect(verificationSummary({ ...input, passed: false })).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+    expect(verificationSummary({ ...input, passed: false })).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: ['FAILED'] });
   });
 });

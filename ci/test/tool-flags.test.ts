@@ -17,7 +17,7 @@ import {
   type Policy,
   type Signer,
 } from '@release-pipeline/core/cosign-args.js';
-import { craneDigestArgs, cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
+import { cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
 import { helmTemplateArgs, PACKAGED_VALUES } from '@release-pipeline/core/helm-args.js';
 import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import { CommandError, run } from '@release-pipeline/pipeline/exec.js';
@@ -93,7 +93,7 @@ describe.concurrent('cosign sign and attest accept every signer kind', () => {
         expectParsed('cosign', cosignSignArgs(loopback, signer), env),
         expectParsed('cosign', cosignSignArgs(remote, signer, { plainHttp: true }), env),
         expectParsed('cosign', cosignAttestArgs(loopback, signer, files.pub, PredicateType.provenance), env),
-        expectParsed('cosign', cosignAttestArgs(remote, signer, files.pub, PredicateType.vsa, { plainHttp: true }), env),
+        expectParsed('cosign', cosignAttestArgs(remote, signer, files.pub, PredicateType.vsa, { plainHttp: true }, true), env),
       ]);
     });
   }
@@ -154,14 +154,14 @@ describe('helm and crane accept what the steps run', () => {
     ]);
   });
 
-  it('crane push, tag, manifest, digest and pull', async () => {
+  it('crane push, tag, manifest (by digest and of an attachment tag) and pull', async () => {
     const layout = await mkdtemp(join(tmpdir(), 'layout-'));
     await Promise.all([
       ...[{}, { plainHttp: true }].flatMap((access) => [
         expectParsed('crane', cranePushArgs(layout, loopback, access)),
         expectParsed('crane', craneTagArgs(loopback, '1.0.0', access)),
         expectParsed('crane', craneManifestArgs(remote, access)),
-        expectParsed('crane', craneDigestArgs('127.0.0.1:5000/koa-service:sha256-abc.att', access)),
+        expectParsed('crane', craneManifestArgs('127.0.0.1:5000/koa-service:sha256-abc.att', access)),
       ]),
       expectParsed('crane', cranePullArgs(remote, layout)),
     ]);

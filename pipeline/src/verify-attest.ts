@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
-import { attachmentTag, formatDigestReference, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
+import { attachmentTag, formatDigestReference, parseDigestReference, repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { ArtifactVerdict, ReleaseVerdict } from '@release-pipeline/core/verification-report.js';
 import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
@@ -16,18 +16,23 @@ import { signingSetup } from './keys.js';
 import type { AttestKey } from './verify-options.js';
 import { cosignAttest, cosignReason } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
-import { craneDigest } from './clients/crane.js';
+import { manifestAtTag } from './clients/crane.js';
 
 export interface AttestContext extends ToolAccess {
   /** Epoch ms by which every registry call must be done: verify's own deadline. */
   deadline?: number;
 }
 
-/** The digest of the artifact's `.att` manifest (all its attestations), if it has one. */
-async function attestationManifest(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
-  const tag = attachmentTag(ref, 'att');
-  const digest = await craneDigest({ ...ctx, ...timeLeft(ctx.deadline) }, tag);
-  return digest ? [{ uri: `${tag}@${digest}`, sha256: digest.slice('sha256:'.length) }] : [];
+/**
+ * The attestations verify read for `ref` (its provenance and SBOM, not earlier summaries): each
+ * layer of its `.att` manifest, by the digest of the signed envelope. Those blobs stay when the
+ * summary is attached (which rewrites the manifest itself), so the digests named keep resolving.
+ */
+async function inputAttestations(ctx: AttestContext, ref: DigestReference): Promise<{ uri: string; sha256: string }[]> {
+  const manifest = await manifestAtTag({ ...ctx, ...timeLeft(ctx.deadline) }, attachmentTag(ref, 'att'));
+  return (manifest?.layers ?? [])
+    .filter((l) => l.annotations?.predicateType !== PredicateType.vsa)
+    .map((l) => ({ uri: `${repositoryOf(ref)}@${l.digest}`, sha256: l.digest.slice('sha256:'.length) }));
 }
 
 /**
@@ -63,14 +68,15 @@ export async function attestVerdict(
         resourceUri: formatDigestReference(ref),
         passed: verdict.verified && artifact.verified,
         policy: { uri: 'urn:signed-release-pipeline:verify-policy', sha256: policySha },
-        inputAttestations: await attestationManifest(ctx, ref),
+        inputAttestations: await inputAttestations(ctx, ref),
         buildLevel: policy.verifier.kind === 'identity' ? 2 : 1,
         timeVerified: new Date().toISOString(),
         verifierVersion: version,
       });
       const file = join(dir, `vsa-${i}.json`);
       await writeFile(file, JSON.stringify(predicate));
-      await cosignAttest({ ...ctx, ...timeLeft(ctx.deadline) }, signing, ref, file, PredicateType.vsa).catch((err: Error) => {
+      // One current summary per artifact: the earlier ones (PASSED or FAILED) are replaced.
+      await cosignAttest({ ...ctx, ...timeLeft(ctx.deadline) }, signing, ref, file, PredicateType.vsa, true).catch((err: Error) => {
         throw new PipelineError('signing', `signing the verification summary of ${artifact.ref} failed: ${cosignReason(err)}`, { cause: err });
       });
       attested.push(artifact.ref);

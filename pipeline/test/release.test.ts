@@ -243,17 +243,29 @@ describe('a release from a fresh output folder', () => {
     expect(r.stdout).toMatch(new RegExp(`✔ provenance: ${first.source}@${first.revision.slice(0, 12)}`));
     expect(r.stdout).toMatch(/✔ SBOM \(SPDX\): \d+ packages/);
     expect(r.stdout).toContain(`verification summary (PASSED) signed onto ${first.image.ref}`);
+    // Verified again: the new summary replaces the earlier one (one current summary per artifact).
+    const again = await runCli([...printed, '--attest', '--attest-key', pub.replace(/\.pub$/, '.key')], { COSIGN_PASSWORD: '' });
+    expect(again.code, again.stderr).toBe(0);
     for (const binary of ['cosign', 'cosign-v2'] as const) {
       for (const target of [first.chart.ref, first.image.ref]) {
         const { stdout } = await run(tool(binary), vsaCheckArgs(target, pub));
+        expect(statementsIn(stdout)).toHaveLength(1);
         const vsa = decodeStatement(stdout).predicate as {
           verificationResult: string;
           resourceUri: string;
-          inputAttestations: unknown[];
+          inputAttestations: Array<{ uri: string; digest: { sha256: string } }>;
           verifier: { id: string };
+          verifiedLevels: string[];
         };
         expect(vsa).toMatchObject({ verificationResult: 'PASSED', resourceUri: target, verifier: { id: 'urn:signed-release-pipeline:verify' } });
-        expect(vsa.inputAttestations.length).toBe(1);
+        expect(vsa.verifiedLevels).toEqual(['SLSA_BUILD_LEVEL_1']);
+        // The provenance (and the image's SBOM) it read, each a signed envelope that still resolves
+        // after the summary was attached, with the digest named.
+        expect(vsa.inputAttestations).toHaveLength(target === first.image.ref ? 2 : 1);
+        for (const input of vsa.inputAttestations) {
+          const blob = (await run(tool('crane'), ['blob', input.uri])).stdout;
+          expect(createHash('sha256').update(blob).digest('hex')).toBe(input.digest.sha256);
+        }
       }
     }
   });

@@ -440,7 +440,7 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
     await expectImageRejected('no-sbom', image, /signed, but no valid SBOM: none of the attestations matched the predicate type: spdxjson/);
   });
 
-  it('--attest records a failed verification as FAILED, claiming no level', async () => {
+  it('--attest records a failed verification as FAILED, claiming no level but FAILED', async () => {
     const image = await craftedImage('failed-vsa', (i) => provenanceOf(i));
     const chart = await pushCustomChart('failed-vsa-chart', { repository: image.split('@')[0]!, digest: keyed.image.digest });
     await signAsRelease(chart);
@@ -458,7 +458,7 @@ describe('attestations: each missing or wrong one is rejected with a clear reaso
       chart,
     ]);
     const vsa = statementsIn(stdout).pop()!.predicate as { verificationResult: string; verifiedLevels: string[] };
-    expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+    expect(vsa).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: ['FAILED'] });
     // The check the README prints, with its policy, refuses the artifact: the summary says FAILED.
     const checked = await run(tool('cosign'), vsaCheckArgs(chart, pub())).then(
       () => 'accepted',

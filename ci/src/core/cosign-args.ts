@@ -127,7 +127,15 @@ export type PredicateType = (typeof PredicateType)[keyof typeof PredicateType];
  * attestations are dated by the transparency log in Actions; with a Sigstore of one's own and no
  * log, they verify while the signing certificate is valid. Signatures keep their timestamps.
  */
-export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicatePath: string, type: PredicateType, access: RegistryAccess = {}): string[] {
+export function cosignAttestArgs(
+  ref: DigestReference,
+  signer: Signer,
+  predicatePath: string,
+  type: PredicateType,
+  access: RegistryAccess = {},
+  /** Drop the artifact's attestations of this type first: one current one (cosign's `--replace`). */
+  replace = false,
+): string[] {
   return [
     'attest',
     '--yes',
@@ -136,6 +144,7 @@ export function cosignAttestArgs(ref: DigestReference, signer: Signer, predicate
     ...signerFlags(signer, false),
     '--type',
     type,
+    ...(replace ? ['--replace'] : []),
     '--predicate',
     predicatePath,
     formatDigestReference(ref),

@@ -13,13 +13,9 @@ export function craneTagArgs(ref: DigestReference, tag: string, access: Registry
   return ['tag', ...insecure(access), formatDigestReference(ref), tag];
 }
 
-/** The digest a reference (a tag, e.g. an attestation's `.att`) points at. */
-export function craneDigestArgs(reference: string, access: RegistryAccess = {}): string[] {
-  return ['digest', ...insecure(access), reference];
-}
-
-export function craneManifestArgs(ref: DigestReference, access: RegistryAccess = {}): string[] {
-  return ['manifest', ...insecure(access), formatDigestReference(ref)];
+/** The manifest a reference names: by digest, or a tag (an attachment's, e.g. `sha256-….att`). */
+export function craneManifestArgs(ref: DigestReference | string, access: RegistryAccess = {}): string[] {
+  return ['manifest', ...insecure(access), typeof ref === 'string' ? ref : formatDigestReference(ref)];
 }
 
 /** A base image into an OCI layout (its registry is a public one: no plain-HTTP option). */

@@ -11,7 +11,7 @@ export interface VsaInput {
   passed: boolean;
   /** What was required, as data: its sha256 identifies the policy. */
   policy: { uri: string; sha256: string };
-  /** The attestation manifests read, by digest. */
+  /** The attestations read, each by the digest of its signed envelope. */
   inputAttestations: Array<{ uri: string; sha256: string }>;
   /** The SLSA build level the provenance supports (signed by a hosted builder's identity: 2). */
   buildLevel: 1 | 2;
@@ -27,7 +27,8 @@ export function verificationSummary(v: VsaInput) {
     policy: { uri: v.policy.uri, digest: { sha256: v.policy.sha256 } },
     inputAttestations: v.inputAttestations.map((a) => ({ uri: a.uri, digest: { sha256: a.sha256 } })),
     verificationResult: v.passed ? 'PASSED' : 'FAILED',
-    verifiedLevels: v.passed ? [`SLSA_BUILD_LEVEL_${v.buildLevel}`] : [],
+    // The highest level verified, or FAILED when the policy failed (SLSA VSA v1, verifiedLevels).
+    verifiedLevels: [v.passed ? `SLSA_BUILD_LEVEL_${v.buildLevel}` : 'FAILED'],
     slsaVersion: '1.0',
   };
 }

@@ -40,9 +40,16 @@ export async function cosignSign(ctx: ToolAccess, signing: SignerAccess, ref: Di
   await run(tool('cosign'), cosignSignArgs(ref, signing.signer, ctx.access), asSigner(ctx, signing));
 }
 
-/** `cosign attest` by digest: the predicate in `predicateFile`, of `type`, signed as `signing`. */
-export async function cosignAttest(ctx: ToolAccess, signing: SignerAccess, ref: DigestReference, predicateFile: string, type: PredicateType): Promise<void> {
-  await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, predicateFile, type, ctx.access), asSigner(ctx, signing));
+/** `cosign attest` by digest: the predicate in `predicateFile`, of `type`, signed as `signing` (replacing those of its type, if asked). */
+export async function cosignAttest(
+  ctx: ToolAccess,
+  signing: SignerAccess,
+  ref: DigestReference,
+  predicateFile: string,
+  type: PredicateType,
+  replace = false,
+): Promise<void> {
+  await run(tool('cosign'), cosignAttestArgs(ref, signing.signer, predicateFile, type, ctx.access, replace), asSigner(ctx, signing));
 }
 
 /** `cosign generate-key-pair`: PREFIX.key (encrypted with `password`) and PREFIX.pub. */

@@ -2,7 +2,7 @@
 // registry has, retries 5xx and resets, and writes the top manifest only after every blob and
 // child manifest is in; a failed push is rerun to resume), an image pulled by digest into a
 // layout, a manifest read and a tag's digest resolved, and the one tag a release writes last.
-import { craneDigestArgs, craneManifestArgs, cranePullArgs, cranePushArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
+import { craneManifestArgs, cranePullArgs, cranePushArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import type { Descriptor } from '@release-pipeline/core/oci.js';
 import { formatDigestReference, repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
@@ -37,7 +37,15 @@ export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: Diges
 export interface AnyManifest {
   mediaType?: string;
   manifests?: Descriptor[];
-  layers?: Descriptor[];
+  layers?: Array<Descriptor & { annotations?: Record<string, string> }>;
+}
+
+/** The manifest a tag names (an attachment's, such as `sha256-….att`); undefined when there is none. */
+export async function manifestAtTag(ctx: ToolAccess, tag: string): Promise<AnyManifest | undefined> {
+  const { stdout } = await run(tool('crane'), craneManifestArgs(tag, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs }).catch(
+    () => ({ stdout: '' }),
+  );
+  return stdout.trim() ? (JSON.parse(stdout) as AnyManifest) : undefined;
 }
 
 export async function manifestOf(ctx: ToolAccess, ref: DigestReference): Promise<AnyManifest> {
@@ -54,15 +62,6 @@ export async function manifestOf(ctx: ToolAccess, ref: DigestReference): Promise
 /** `crane pull` by digest into an OCI layout at `dir`. */
 export async function cranePull(ctx: ToolAccess, ref: DigestReference, dir: string): Promise<void> {
   await run(tool('crane'), cranePullArgs(ref, dir), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs });
-}
-
-/** `crane digest` of a reference (a tag, such as an attachment's); undefined when there is none. */
-export async function craneDigest(ctx: ToolAccess, ref: string): Promise<string | undefined> {
-  const { stdout } = await run(tool('crane'), craneDigestArgs(ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs }).catch(
-    () => ({ stdout: '' }),
-  );
-  const digest = stdout.trim();
-  return /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
 }
 
 /** `crane tag`: `ref` (by digest) tagged as `tag`. */
