@@ -5,6 +5,7 @@ import { provenanceRego } from '@release-pipeline/core/attestation-policy.js';
 import {
   BUILD_TYPE,
   coversDigest,
+  lockfilePath,
   parseToolsLock,
   provenanceFacts,
   provenancePredicate,
@@ -49,13 +50,19 @@ describe('SLSA provenance', () => {
     expect(p.buildDefinition.buildType).toBe(BUILD_TYPE);
     expect(p.buildDefinition.resolvedDependencies.map((d) => `${d.name} ${d.uri}`)).toEqual([
       `source git+https://github.com/acme/koa@${revision}`,
-      `base-image 127.0.0.1:5000/base/node-host@${D('b')}`,
-      `image 127.0.0.1:5000/koa-service@${D('c')}`,
-      'lockfile app/package-lock.json',
-      'lockfile package-lock.json',
+      `base-image oci://127.0.0.1:5000/base/node-host@${D('b')}`,
+      `image oci://127.0.0.1:5000/koa-service@${D('c')}`,
+      `lockfile git+https://github.com/acme/koa@${revision}#app/package-lock.json`,
+      `lockfile git+https://github.com/acme/koa@${revision}#package-lock.json`,
       'cosign pkg:golang/github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3',
     ]);
     expect(p.buildDefinition.resolvedDependencies[1]!.digest).toEqual({ sha256: 'b'.repeat(64) });
+    // Every dependency is named by an absolute URI (a scheme), as SLSA's ResourceURI is.
+    for (const d of p.buildDefinition.resolvedDependencies) expect(d.uri).toMatch(/^[a-z][a-z0-9+.-]*:/);
+    // The repository path of a lockfile, from its URI or from the bare path older releases recorded.
+    const lock = p.buildDefinition.resolvedDependencies.find((d) => d.name === 'lockfile')!;
+    expect(lockfilePath(lock)).toBe('app/package-lock.json');
+    expect(lockfilePath({ name: 'lockfile', uri: 'package-lock.json' })).toBe('package-lock.json');
   });
 
   it('reads back strictly: the facts, or an error naming what is missing', () => {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
-import { provenanceFacts, type ProvenancePredicate, type Statement } from '@release-pipeline/core/provenance.js';
+import { lockfilePath, provenanceFacts, type ProvenancePredicate, type Statement } from '@release-pipeline/core/provenance.js';
 import { formatDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
 import { sha256File } from './cache.js';
 import { confinedLockfile, isInside, refuseCommittedLinks, UnconfinedPathError } from './confine.js';
@@ -111,8 +111,8 @@ export async function reproduce(options: ReproduceOptions, ctx: ToolAccess, log:
   if (chart.facts.dirty || imageRecord.facts.dirty)
     throw new PipelineError('verification', `release ${version} was built from a work tree with uncommitted changes: no revision holds its sources`);
   const lockfiles = chart.statement.predicate.buildDefinition.resolvedDependencies
-    .filter((d) => d.name === 'lockfile' && d.uri && d.digest?.sha256)
-    .map((d) => ({ path: confinedLockfile(d.uri!), sha256: d.digest!.sha256! }));
+    .filter((d) => d.name === 'lockfile' && lockfilePath(d) !== undefined && d.digest?.sha256)
+    .map((d) => ({ path: confinedLockfile(lockfilePath(d)!), sha256: d.digest!.sha256! }));
 
   const dir = await mkdtemp(join(tmpdir(), 'reproduce-'));
   const release = onCleanup(() => rm(dir, { recursive: true, force: true }));

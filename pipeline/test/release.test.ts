@@ -153,6 +153,23 @@ describe('a release from a fresh output folder', () => {
     });
   }
 
+  it("the provenance passes the in-toto project's own bindings: a SLSA Provenance v1 predicate, valid as a Statement/v1", async () => {
+    for (const command of [first.verify.provenance!.image, first.verify.provenance!.chart]) {
+      const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
+      const statement = decodeStatement(stdout);
+      const r = await run(join(venvDir(), 'bin', 'python'), [join(projectRoot, 'policy', 'validate_provenance.py')], {
+        input: JSON.stringify(statement),
+      }).then(
+        (ok) => ({ valid: true, said: ok.stdout + ok.stderr }),
+        (err: CommandError) => ({ valid: false, said: err.output }),
+      );
+      expect(r.said).toContain('valid SLSA Provenance v1 predicate; valid as an in-toto Statement/v1');
+      expect(r.valid, r.said).toBe(true);
+      // The wrapper is cosign's: the pinned cosign writes Statement/v0.1 (docs/transparency-log-plan.md).
+      expect(statement._type).toBe('https://in-toto.io/Statement/v0.1');
+    }
+  });
+
   it('the provenance records the source, the commit, the base image, the lockfiles and the pinned tools', async () => {
     const { stdout } = await run('sh', ['-c', first.verify.provenance!.chart], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
     const st = decodeStatement(stdout) as Statement<ProvenancePredicate>;
@@ -161,13 +178,18 @@ describe('a release from a fresh output folder', () => {
     expect(def.externalParameters.source).toEqual({ repository: first.source, revision: first.revision });
     expect(def.externalParameters.version).toBe(first.version);
     const deps = Object.fromEntries(def.resolvedDependencies.map((d) => [`${d.name} ${d.uri}`, d.digest]));
-    expect(deps[`base-image ${first.image.base}`]).toEqual({ sha256: first.image.base.split(':').pop() });
-    expect(deps[`image ${first.image.ref}`]).toEqual({ sha256: first.image.digest.slice(7) });
+    expect(deps[`base-image oci://${first.image.base}`]).toEqual({ sha256: first.image.base.split(':').pop() });
+    expect(deps[`image oci://${first.image.ref}`]).toEqual({ sha256: first.image.digest.slice(7) });
     const lock = createHash('sha256')
       .update(await readFile(join(projectRoot, 'app', 'package-lock.json')))
       .digest('hex');
-    expect(deps['lockfile app/package-lock.json']).toEqual({ sha256: lock });
-    expect(Object.keys(deps)).toContain('syft pkg:golang/github.com/anchore/syft/cmd/syft@v1.57.1');
+    expect(deps[`lockfile git+${first.source}@${first.revision}#app/package-lock.json`]).toEqual({ sha256: lock });
+    // Each runtime tool with the digest of the binary that ran.
+    const syft = createHash('sha256')
+      .update(await readFile(tool('syft')))
+      .digest('hex');
+    expect(deps['syft pkg:golang/github.com/anchore/syft/cmd/syft@v1.57.1']).toEqual({ sha256: syft });
+    expect(st.predicate.runDetails.metadata.invocationId).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
     expect(st.predicate.runDetails.builder.id).toBe('urn:signed-release-pipeline:runner');
   });
 

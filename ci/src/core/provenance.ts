@@ -68,7 +68,8 @@ export interface ProvenanceInput {
   base: DigestReference;
   /** sha256 (hex) of each lockfile the build resolved packages from, by repository path. */
   lockfiles: Record<string, string>;
-  tools: readonly PinnedTool[];
+  /** The pinned tools, each with the sha256 (hex) of the binary that ran, where known. */
+  tools: ReadonlyArray<PinnedTool & { sha256?: string }>;
   node: string;
   /** The chart's provenance names the image it stamps. */
   image?: DigestReference;
@@ -79,16 +80,35 @@ export interface ProvenanceInput {
 
 const hex = (digest: string) => digest.replace(/^sha256:/, '');
 
+/** An image as a provenance names it: an absolute URI, `oci://` + the digest reference. */
+const ociUri = (ref: DigestReference) => `oci://${formatDigestReference(ref)}`;
+
+/** The digest reference an image's URI names (also the bare form older releases recorded). */
+const fromOciUri = (uri: string, what: string) => parseDigestReference(uri.replace(/^oci:\/\//, ''), what);
+
+/** A file of the source at its revision: `git+REPO@REV#PATH`. */
+const sourceFileUri = (source: { repository: string; revision: string }, path: string) => `git+${source.repository}@${source.revision}#${path}`;
+
+/** The repository path a lockfile dependency names (a bare path in releases made before the URIs were absolute). */
+export function lockfilePath(dependency: ResourceDescriptor): string | undefined {
+  const uri = dependency.uri;
+  if (uri === undefined) return undefined;
+  const m = /^git\+.+@[0-9a-f]{40}#(.*)$/.exec(uri);
+  return m ? m[1] : uri;
+}
+
 export function provenancePredicate(input: ProvenanceInput): ProvenancePredicate {
   const { source } = input.parameters;
   const dependencies: ResourceDescriptor[] = [
     { uri: `git+${source.repository}@${source.revision}`, digest: { gitCommit: source.revision }, name: 'source' },
-    { uri: formatDigestReference(input.base), digest: { sha256: hex(input.base.digest) }, name: 'base-image' },
-    ...(input.image ? [{ uri: formatDigestReference(input.image), digest: { sha256: hex(input.image.digest) }, name: 'image' }] : []),
+    { uri: ociUri(input.base), digest: { sha256: hex(input.base.digest) }, name: 'base-image' },
+    ...(input.image ? [{ uri: ociUri(input.image), digest: { sha256: hex(input.image.digest) }, name: 'image' }] : []),
     ...Object.entries(input.lockfiles)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([path, sha]) => ({ uri: path, digest: { sha256: sha }, name: 'lockfile' })),
-    ...input.tools.filter((t) => t.scope === 'runtime').map((t) => ({ uri: `pkg:golang/${t.module}@${t.version}`, name: t.name })),
+      .map(([path, sha]) => ({ uri: sourceFileUri(source, path), digest: { sha256: sha }, name: 'lockfile' })),
+    ...input.tools
+      .filter((t) => t.scope === 'runtime')
+      .map((t) => ({ uri: `pkg:golang/${t.module}@${t.version}`, name: t.name, digest: t.sha256 ? { sha256: t.sha256 } : undefined })),
   ];
   return {
     buildDefinition: {
@@ -139,8 +159,8 @@ export function provenanceFacts(statement: Statement): {
   const image = dep('image');
   return {
     parameters: ext,
-    base: parseDigestReference(base, 'the recorded base image'),
-    image: image ? parseDigestReference(image, 'the recorded image') : undefined,
+    base: fromOciUri(base, 'the recorded base image'),
+    image: image ? fromOciUri(image, 'the recorded image') : undefined,
     builderId: p.runDetails?.builder?.id ?? '',
     dirty: def.internalParameters?.dirty === true,
   };
