@@ -62,6 +62,8 @@ function program(parsed: (line: CommandLine) => void, out: { text: string }): Co
   const root = new Command(PROGRAM)
     .description('Builds, tests, packages, publishes, signs and verifies the service image and its chart.')
     .usage('[COMMAND] [options]')
+    .helpOption('-h, --help', 'this text')
+    .helpCommand(false)
     .exitOverride()
     .configureOutput(capture)
     .addHelpText('after', FOOTER);
