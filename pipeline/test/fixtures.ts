@@ -9,6 +9,7 @@ import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
 import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
 import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { cosignAttestArgs, type Policy, type PredicateType, type Signer } from '@release-pipeline/core/cosign-args.js';
+import { parseToolsLock } from '@release-pipeline/core/provenance.js';
 import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import { run } from '../src/exec.js';
 import { freePort } from '../src/free-port.js';
@@ -100,4 +101,19 @@ export async function attestLike(
   await run(tool('cosign'), cosignAttestArgs(parseDigestReference(to), trust.signer, file, type), {
     env: { ...process.env, COSIGN_PASSWORD: trust.password ?? '' },
   });
+}
+
+/**
+ * Builds a Go helper of the tests (a folder under pipeline/test with its own go.mod and go.sum) as
+ * install-tools.sh builds the tools: its Go caches and tools.lock's toolchain; the binary's path.
+ */
+export async function buildGoHelper(folder: string): Promise<string> {
+  const toolchain = parseToolsLock(await readFile(join(projectRoot, 'tools.lock'), 'utf8')).find((p) => p.scope === 'toolchain')!.version;
+  const binary = join(await mkdtemp(join(tmpdir(), `${folder}-`)), folder);
+  await run(
+    'bash',
+    ['-c', 'source "$0/scripts/locations.sh" && GOTOOLCHAIN="$1" GOFLAGS=-mod=readonly exec go build -o "$2" .', projectRoot, toolchain, binary],
+    { cwd: join(projectRoot, 'pipeline', 'test', folder), timeoutMs: 600_000 },
+  );
+  return binary;
 }

@@ -3,30 +3,17 @@
 // separator), built with tools.lock's Go, decodes a corpus of every line break the two parsers
 // could disagree on; verify's reading (ci/src/core/rendered-images.ts) must give the same objects,
 // or refuse the manifest where Kubernetes cannot decode it.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseToolsLock } from '@release-pipeline/core/provenance.js';
 import { imagesIn, parseRendered } from '@release-pipeline/core/rendered-images.js';
 import { run } from '../src/exec.js';
-import { projectRoot } from '../src/paths.js';
-import { readFileSync } from 'node:fs';
+import { buildGoHelper } from './fixtures.js';
 
-const toolchain = parseToolsLock(readFileSync(join(projectRoot, 'tools.lock'), 'utf8')).find((p) => p.scope === 'toolchain')!.version;
 let helper: string;
 
 beforeAll(async () => {
-  helper = join(await mkdtemp(join(tmpdir(), 'kubernetes-yaml-')), 'kubernetes-yaml');
-  // Built as install-tools.sh builds: its Go caches and toolchain; the module's go.sum pins the decoder.
-  await run(
-    'bash',
-    ['-c', 'source "$0/scripts/locations.sh" && GOTOOLCHAIN="$1" GOFLAGS=-mod=readonly exec go build -o "$2" .', projectRoot, toolchain, helper],
-    {
-      cwd: join(projectRoot, 'pipeline', 'test', 'kubernetes-yaml'),
-      timeoutMs: 600_000,
-    },
-  );
+  // The module's go.sum pins the decoder.
+  helper = await buildGoHelper('kubernetes-yaml');
 }, 600_000);
 
 /** What Kubernetes decodes from a rendered chart: an object per manifest, or a decode error. */

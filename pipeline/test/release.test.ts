@@ -16,7 +16,7 @@ import { registryAnswers } from '../src/registry/probe.js';
 import { SYFT_ENV } from '../src/clients/syft.js';
 import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
-import { freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
+import { buildGoHelper, freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
 import { venvDir } from '../locations.mjs';
 import { DEFAULT_OPTIONS } from '../src/options.js';
@@ -153,18 +153,23 @@ describe('a release from a fresh output folder', () => {
     });
   }
 
-  it("the provenance passes the in-toto project's own bindings: a SLSA Provenance v1 predicate, valid as a Statement/v1", async () => {
+  it("the provenance passes the in-toto project's own bindings, Python and Go: a SLSA Provenance v1 predicate, valid as a Statement/v1", async () => {
+    const goBindings = await buildGoHelper('in-toto-go');
     for (const command of [first.verify.provenance!.image, first.verify.provenance!.chart]) {
       const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
       const statement = decodeStatement(stdout);
-      const r = await run(join(venvDir(), 'bin', 'python'), [join(projectRoot, 'policy', 'validate_provenance.py')], {
-        input: JSON.stringify(statement),
-      }).then(
-        (ok) => ({ valid: true, said: ok.stdout + ok.stderr }),
-        (err: CommandError) => ({ valid: false, said: err.output }),
-      );
-      expect(r.said).toContain('valid SLSA Provenance v1 predicate; valid as an in-toto Statement/v1');
-      expect(r.valid, r.said).toBe(true);
+      const validators: Array<[string, string[]]> = [
+        [join(venvDir(), 'bin', 'python'), [join(projectRoot, 'policy', 'validate_provenance.py')]],
+        [goBindings, []],
+      ];
+      for (const [validator, args] of validators) {
+        const r = await run(validator, args, { input: JSON.stringify(statement) }).then(
+          (ok) => ({ valid: true, said: ok.stdout + ok.stderr }),
+          (err: CommandError) => ({ valid: false, said: err.output }),
+        );
+        expect(r.said).toContain('valid SLSA Provenance v1 predicate; valid as an in-toto Statement/v1');
+        expect(r.valid, r.said).toBe(true);
+      }
       // The wrapper is cosign's: the pinned cosign writes Statement/v0.1 (docs/transparency-log-plan.md).
       expect(statement._type).toBe('https://in-toto.io/Statement/v0.1');
     }
