@@ -143,12 +143,7 @@ export class ReleasePipeline {
     /** The source repository URL written into the image and chart (default: the origin remote). */
     sourceUrl?: string,
   ): ReleasePipeline {
-    this.revision = revision;
-    this.commitTime = commitTime;
-    this.commitCount = commitCount;
-    this.gitTag = gitTag || undefined;
-    this.sourceUrl = sourceUrl || undefined;
-    return this;
+    return Object.assign(this, { revision, commitTime, commitCount, gitTag: gitTag || undefined, sourceUrl: sourceUrl || undefined });
   }
 
   /**
@@ -162,9 +157,7 @@ export class ReleasePipeline {
     /** The registry password or token. */
     password: Secret,
   ): ReleasePipeline {
-    this.username = username;
-    this.password = password;
-    return this;
+    return Object.assign(this, { username, password });
   }
 
   /**
@@ -178,9 +171,7 @@ export class ReleasePipeline {
     /** The cosign key's password. */
     keyPassword?: Secret,
   ): ReleasePipeline {
-    this.key = key;
-    this.keyPassword = keyPassword;
-    return this;
+    return Object.assign(this, { key, keyPassword });
   }
 
   /**
@@ -201,12 +192,7 @@ export class ReleasePipeline {
     /** An RFC 3161 timestamp authority: signatures verify after the certificate expires. */
     timestampUrl?: string,
   ): ReleasePipeline {
-    this.oidcRequestUrl = oidcRequestUrl;
-    this.oidcRequestToken = oidcRequestToken;
-    this.certificateIdentity = certificateIdentity;
-    this.certificateOidcIssuer = certificateOidcIssuer;
-    this.timestampUrl = timestampUrl;
-    return this;
+    return Object.assign(this, { oidcRequestUrl, oidcRequestToken, certificateIdentity, certificateOidcIssuer, timestampUrl });
   }
 
   /**
@@ -220,9 +206,7 @@ export class ReleasePipeline {
     /** Its Fulcio. */
     fulcioUrl?: string,
   ): ReleasePipeline {
-    this.trustedRoot = trustedRoot;
-    this.fulcioUrl = fulcioUrl;
-    return this;
+    return Object.assign(this, { trustedRoot, fulcioUrl });
   }
 
   /**

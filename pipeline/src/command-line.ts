@@ -34,7 +34,7 @@ function optionFor(f: CommandFlag): Option {
   const name = flagName(f);
   const spec = FLAGS[name];
   const short = 'short' in spec ? `-${spec.short}, ` : '';
-  const value = 'value' in spec ? ` <${spec.value.replace(/[[\]]/g, '')}>` : '';
+  const value = 'value' in spec ? ` <${spec.value}>` : '';
   const option = new Option(`${short}--${name}${value}`, typeof f === 'string' ? spec.help : f[1]);
   if ('repeatable' in spec) option.argParser((v: string, previous: string[] | undefined) => [...(previous ?? []), v]);
   return option;
@@ -98,14 +98,17 @@ export const flagText = (v: FlagValues[FlagName]): string | undefined => (typeof
 /** A repeatable flag's values, in the order given. */
 export const flagList = (v: FlagValues[FlagName]): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
 
-/** A reference given on the command line; a wrong one is a usage error naming it. */
-export function digestArgument(value: string, what: string): DigestReference {
+/** Runs a parse of the core's on a command-line value: its complaint becomes a usage error. */
+export function asUsage<T>(parse: () => T): T {
   try {
-    return parseDigestReference(value, what);
+    return parse();
   } catch (err) {
     throw new UsageError(messageOf(err), { cause: err });
   }
 }
+
+/** A reference given on the command line; a wrong one is a usage error naming it. */
+export const digestArgument = (value: string, what: string): DigestReference => asUsage(() => parseDigestReference(value, what));
 
 /** Parses the words of a command line; help is returned as text; a wrong word is a UsageError. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {

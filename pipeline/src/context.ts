@@ -17,6 +17,9 @@ export interface ToolAccess {
   timeoutMs?: number;
 }
 
+/** How a tool runs under `ctx`: its environment, the secrets scrubbed from what it says, its limit. */
+export const toolRun = (ctx: ToolAccess) => ({ env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs });
+
 export interface StepContext extends ToolAccess {
   root: string;
   out: OutPaths;

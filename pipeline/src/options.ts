@@ -2,10 +2,10 @@
 // per command, every combination checked here, once. Nothing downstream checks them again.
 import type { CommitFacts } from '@release-pipeline/core/chart-package.js';
 import { COMMANDS, type CommandName } from '@release-pipeline/core/command-line.js';
-import { messageOf, UsageError } from '@release-pipeline/core/errors.js';
+import { UsageError } from '@release-pipeline/core/errors.js';
 import { parseRegistryTarget, type DigestReference } from '@release-pipeline/core/reference.js';
 import type { SigningMode } from '@release-pipeline/core/signing-mode.js';
-import { digestArgument, flagText as text, parseCommandLine, type FlagValues } from './command-line.js';
+import { asUsage, digestArgument, flagText as text, parseCommandLine, type FlagValues } from './command-line.js';
 import { reproduceOptions, verifyOptions, type ReproduceOptions, type VerifyOptions } from './verify-options.js';
 
 export { UsageError, COMMANDS, type CommandName };
@@ -45,15 +45,6 @@ function wholeNumber(name: string, raw: string | undefined): number {
   const n = Number(raw);
   if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number (got "${raw ?? ''}")`);
   return n;
-}
-
-/** Runs a parse of the core's on a command-line value: its complaint becomes a usage error. */
-function asUsage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw new UsageError(messageOf(err), { cause: err });
-  }
 }
 
 const KEYLESS_NEEDS = '--keyless needs --certificate-identity and --certificate-oidc-issuer (the identity its certificate must name), and they need --keyless';

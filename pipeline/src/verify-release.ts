@@ -143,10 +143,7 @@ async function verifySignedImage(ctx: VerifyContext, policy: Policy, ref: Digest
   const platforms = async () => {
     let manifest;
     try {
-      manifest = await manifestOf(
-        { ...ctx, access: ctx.access ?? {}, timeoutMs: remaining(ctx, `reading the manifest of ${formatDigestReference(ref)}`) },
-        ref,
-      );
+      manifest = await manifestOf({ ...ctx, timeoutMs: remaining(ctx, `reading the manifest of ${formatDigestReference(ref)}`) }, ref);
     } catch {
       return undefined; // said as "its manifest could not be read" below
     }

@@ -17,7 +17,7 @@ import {
 import { CommandError, PipelineError } from '@release-pipeline/core/errors.js';
 import { coversDigest, type Statement } from '@release-pipeline/core/provenance.js';
 import type { DigestReference } from '@release-pipeline/core/reference.js';
-import type { ToolAccess } from '../context.js';
+import { toolRun, type ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import { tool, type ToolName } from '../tools.js';
 
@@ -29,11 +29,8 @@ export interface SignerAccess {
   secrets: string[];
 }
 
-const asSigner = (ctx: ToolAccess, s: SignerAccess) => ({
-  env: { ...ctx.toolEnv, ...s.env },
-  secrets: [...ctx.secrets, ...s.secrets],
-  timeoutMs: ctx.timeoutMs,
-});
+/** How cosign runs as `s`: `ctx`'s run, with the signer's environment and secrets added. */
+const asSigner = (ctx: ToolAccess, s: SignerAccess) => toolRun({ ...ctx, toolEnv: { ...ctx.toolEnv, ...s.env }, secrets: [...ctx.secrets, ...s.secrets] });
 
 /** `cosign sign` by digest, as `signing`. */
 export async function cosignSign(ctx: ToolAccess, signing: SignerAccess, ref: DigestReference): Promise<void> {
@@ -81,11 +78,7 @@ export interface Verified {
 /** Runs `cosign verify`; resolves when a valid signature covers exactly this digest. */
 export async function cosignVerify(ctx: ToolAccess, policy: Policy, ref: DigestReference, binary: ToolName = 'cosign'): Promise<Verified> {
   const { digest } = ref;
-  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), {
-    env: ctx.toolEnv,
-    secrets: ctx.secrets,
-    timeoutMs: ctx.timeoutMs,
-  });
+  const { stdout } = await run(tool(binary), cosignVerifyArgs(ref, policy, ctx.access), toolRun(ctx));
   const payloads = JSON.parse(
     stdout
       .trim()
@@ -135,11 +128,11 @@ export async function verifiedStatements(
   type: PredicateType,
   options: { policyFile?: string; binary?: ToolName } = {},
 ): Promise<Statement[]> {
-  const { stdout } = await run(tool(options.binary ?? 'cosign'), cosignVerifyAttestationArgs(ref, policy, type, ctx.access, 'v3', options.policyFile), {
-    env: ctx.toolEnv,
-    secrets: ctx.secrets,
-    timeoutMs: ctx.timeoutMs,
-  });
+  const { stdout } = await run(
+    tool(options.binary ?? 'cosign'),
+    cosignVerifyAttestationArgs(ref, policy, type, ctx.access, 'v3', options.policyFile),
+    toolRun(ctx),
+  );
   const statements = statementsIn(stdout);
   const about = statements.filter((s) => coversDigest(s, ref.digest));
   if (about.length === 0) {

@@ -6,7 +6,7 @@ import { craneManifestArgs, cranePullArgs, cranePushArgs, craneTagArgs } from '@
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import type { Descriptor } from '@release-pipeline/core/oci.js';
 import { formatDigestReference, repositoryOf, type DigestReference } from '@release-pipeline/core/reference.js';
-import type { StepContext, ToolAccess } from '../context.js';
+import { toolRun, type StepContext, type ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import type { OciLayout } from '../oci/layout.js';
 import { explainRegistryError } from '../registry/preflight.js';
@@ -21,7 +21,7 @@ export function digestFromCraneOutput(output: string): string {
 }
 
 export async function pushLayout(ctx: StepContext, layout: OciLayout, ref: DigestReference, what: string): Promise<DigestReference> {
-  const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets });
+  const push = () => run(tool('crane'), cranePushArgs(layout.dir, ref, ctx.access), toolRun(ctx));
   const { stdout } = await withRetry(push, sayRetries(ctx.progress, `${what}: push`)).catch((err: Error) => {
     throw new PipelineError(
       'registry',
@@ -42,29 +42,27 @@ export interface AnyManifest {
 
 /** The manifest a tag names (an attachment's, such as `sha256-….att`); undefined when there is none. */
 export async function manifestAtTag(ctx: ToolAccess, tag: string): Promise<AnyManifest | undefined> {
-  const { stdout } = await run(tool('crane'), craneManifestArgs(tag, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs }).catch(
-    () => ({ stdout: '' }),
-  );
-  return stdout.trim() ? (JSON.parse(stdout) as AnyManifest) : undefined;
+  return craneManifest(ctx, tag).catch(() => undefined);
 }
 
+/** The manifest of `ref`, by digest; a failure names the artifact and, for credentials, the fix. */
 export async function manifestOf(ctx: ToolAccess, ref: DigestReference): Promise<AnyManifest> {
-  const { stdout } = await run(tool('crane'), craneManifestArgs(ref, ctx.access), {
-    env: ctx.toolEnv,
-    secrets: ctx.secrets,
-    timeoutMs: ctx.timeoutMs,
-  }).catch((err: Error) => {
+  return craneManifest(ctx, ref).catch((err: Error) => {
     throw new PipelineError('registry', `could not read ${formatDigestReference(ref)}: ${explainRegistryError(err, ref.registry)}`, { cause: err });
   });
+}
+
+async function craneManifest(ctx: ToolAccess, reference: DigestReference | string): Promise<AnyManifest> {
+  const { stdout } = await run(tool('crane'), craneManifestArgs(reference, ctx.access), toolRun(ctx));
   return JSON.parse(stdout) as AnyManifest;
 }
 
 /** `crane pull` by digest into an OCI layout at `dir`. */
 export async function cranePull(ctx: ToolAccess, ref: DigestReference, dir: string): Promise<void> {
-  await run(tool('crane'), cranePullArgs(ref, dir), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs });
+  await run(tool('crane'), cranePullArgs(ref, dir), toolRun(ctx));
 }
 
 /** `crane tag`: `ref` (by digest) tagged as `tag`. */
 export async function craneTag(ctx: ToolAccess, ref: DigestReference, tag: string): Promise<void> {
-  await run(tool('crane'), craneTagArgs(ref, tag, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs });
+  await run(tool('crane'), craneTagArgs(ref, tag, ctx.access), toolRun(ctx));
 }

@@ -2,7 +2,7 @@
 // from the registry by digest, with the pinned binary. The argument lists are the core's (helm-args.ts).
 import { helmLintArgs, helmPackageArgs, helmShowChartArgs, helmTemplateArgs, type RenderValues } from '@release-pipeline/core/helm-args.js';
 import type { DigestReference } from '@release-pipeline/core/reference.js';
-import type { ToolAccess } from '../context.js';
+import { toolRun, type ToolAccess } from '../context.js';
 import { run } from '../exec.js';
 import { tool } from '../tools.js';
 
@@ -18,10 +18,10 @@ export async function helmPackage(ctx: Pick<ToolAccess, 'toolEnv'>, chartDir: st
 
 /** `helm template` of the chart pulled by digest, with the values it will be installed with: the manifests. */
 export async function helmTemplate(ctx: ToolAccess, chart: DigestReference, values: RenderValues): Promise<string> {
-  return (await run(tool('helm'), helmTemplateArgs(chart, values, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs })).stdout;
+  return (await run(tool('helm'), helmTemplateArgs(chart, values, ctx.access), toolRun(ctx))).stdout;
 }
 
 /** `helm show chart` of the chart pulled by digest: its Chart.yaml. */
 export async function helmShowChart(ctx: ToolAccess, chart: DigestReference): Promise<string> {
-  return (await run(tool('helm'), helmShowChartArgs(chart, ctx.access), { env: ctx.toolEnv, secrets: ctx.secrets, timeoutMs: ctx.timeoutMs })).stdout;
+  return (await run(tool('helm'), helmShowChartArgs(chart, ctx.access), toolRun(ctx))).stdout;
 }
