@@ -47,7 +47,11 @@ if [ "$profile" = toolbox ]; then
   node "$root/scripts/build-cli.mjs"
   exit 0
 fi
-if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else bash "$root/scripts/install-tools.sh"; fi
+if [ "$profile" = runtime ]; then TOOLS_SCOPE=runtime bash "$root/scripts/install-tools.sh"; else
+  bash "$root/scripts/install-tools.sh"
+  # The tests run the local Sigstore, whose transparency log needs Debian's MariaDB server.
+  bash "$root/scripts/system-packages.sh"
+fi
 node "$root/scripts/build-cli.mjs"
 
 [ "$profile" = runtime ] && exit 0

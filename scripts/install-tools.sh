@@ -43,15 +43,51 @@ ldflags_for() {
   esac
 }
 
+# Files a tool needs beside it, copied out of its module (a path in the module, the name in $bin):
+# the database schema the local Sigstore's Trillian creates its tables from.
+data_for() {
+  case "$1" in
+    trillian_log_server) echo "storage/mysql/schema/storage.sql trillian-mysql-schema.sql" ;;
+    *) echo "" ;;
+  esac
+}
+
+# The module's own directory, from the module cache: where a tool whose go.mod has replace
+# directives is built, and where a data file is copied from.
+module_dir() {
+  go mod download -json "$1@$2" | awk -F'"' '$2 == "Dir" { print $4 }'
+}
+
+# Builds one tool into $2 (a folder): `go install M@V`, or, with a module=PATH column, `go build`
+# inside a writable copy of that module's directory.
+build_tool() {
+  local name=$1 out=$2 pkg=$3 version=$4 module=$5 ldflags=$6
+  local flags=()
+  [ -n "$ldflags" ] && flags=(-ldflags "$ldflags")
+  if [ -z "$module" ]; then
+    GOBIN="$out" go install "${flags[@]}" "$pkg@$version" || return 1
+    [ "$(basename "$pkg")" = "$name" ] || mv -f "$out/$(basename "$pkg")" "$out/$name"
+    return
+  fi
+  local dir src
+  dir=$(module_dir "$module" "$version") && [ -n "$dir" ] || return 1
+  src="$out/src"
+  cp -R "$dir" "$src" && chmod -R u+w "$src"
+  (cd "$src" && go build "${flags[@]}" -o "$out/$name" "./${pkg#"$module"/}")
+}
+
 status=0
-while read -r name pkg version use; do
+while read -r name pkg version use extra; do
   case "$name" in ''|'#'*) continue ;; esac
   wanted "$name" "$use" || continue
+  module=""
+  case "$extra" in module=*) module=${extra#module=} ;; esac
   stamp="$bin/.$name.version"
   # What built it, as scripts/cli.mjs checks it: the module at its version, by which Go.
   ldflags=$(ldflags_for "$name" "$version")
-  want="$pkg@$version $toolchain${ldflags:+ ldflags=$ldflags}"
-  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  read -r data_path data_name <<< "$(data_for "$name")"
+  want="$pkg@$version $toolchain${ldflags:+ ldflags=$ldflags}${module:+ in $module}"
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && { [ -z "$data_name" ] || [ -f "$bin/$data_name" ]; }; then
     continue
   fi
   if ! command -v go >/dev/null 2>&1; then
@@ -60,10 +96,9 @@ while read -r name pkg version use; do
   fi
   echo "tools: installing $name $version ($pkg) with $toolchain into $bin" >&2
   tmp=$(mktemp -d)
-  flags=()
-  [ -n "$ldflags" ] && flags=(-ldflags "$ldflags")
-  if GOBIN="$tmp" go install "${flags[@]}" "$pkg@$version"; then
-    mv -f "$tmp/$(basename "$pkg")" "$bin/$name"
+  if build_tool "$name" "$tmp" "$pkg" "$version" "$module" "$ldflags" \
+    && { [ -z "$data_name" ] || cp "$(module_dir "${pkg%/cmd/*}" "$version")/$data_path" "$bin/$data_name"; }; then
+    mv -f "$tmp/$name" "$bin/$name"
     echo "$want" > "$stamp"
   else
     echo "tools: failed to install $name $version; check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2

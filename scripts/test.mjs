@@ -2,12 +2,16 @@
 //   unit          pure logic in-process (*.unit.test.ts), before any Go tool exists
 //   integration   against the real tools, registries and Sigstore services (*.test.ts)
 //   netns         keyless signing in a network namespace of its own (*.netns.ts; `unshare -n`)
+//   expiry        a keyless release verified after its 10-minute certificates expired (*.expiry.ts):
+//                 it mostly waits, so it starts with the integration tier and runs beside the
+//                 others, its output shown when it ends
 // `npm run test:unit` runs the first alone (it needs only the npm packages), `npm run
-// test:integration` the other two. Arguments after `--` go to vitest (file filters, -t NAME).
+// test:integration` the others. Arguments after `--` go to vitest (file filters, -t NAME).
 // Before a tier runs, scripts/bootstrap.sh installs what it needs, idempotently.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +23,9 @@ const TIERS = {
   unit: { bootstrap: 'packages', args: ['--project', 'unit'] },
   integration: { bootstrap: 'dev', args: ['--project', 'integration'] },
   netns: { bootstrap: 'dev', args: ['--config', 'vitest.netns.config.ts'], isolated: true },
+  expiry: { bootstrap: 'dev', args: ['--config', 'vitest.expiry.config.ts'], background: true },
 };
-const GROUPS = { all: ['unit', 'integration', 'netns'], unit: ['unit'], integration: ['integration', 'netns'] };
+const GROUPS = { all: ['unit', 'expiry', 'integration', 'netns'], unit: ['unit'], integration: ['expiry', 'integration', 'netns'] };
 
 const [group = 'all', ...rest] = process.argv.slice(2);
 if (!(group in GROUPS)) {
@@ -29,14 +34,20 @@ if (!(group in GROUPS)) {
 }
 const filters = rest[0] === '--' ? rest.slice(1) : rest;
 
-let current;
+const running = new Set();
 let interrupted;
-/** Runs a command with this terminal; resolves to its exit code (128+n for a signal). */
-async function step(command, args, env = process.env) {
+/**
+ * Runs a command with this terminal, or with its output kept in `log` (a file) for a tier that runs
+ * beside the others; resolves to its exit code (128+n for a signal).
+ */
+async function step(command, args, env = process.env, log = undefined) {
   if (interrupted) return 128 + interrupted;
-  current = spawn(command, args, { cwd: root, stdio: 'inherit', env });
-  const [code, signal] = await once(current, 'exit');
-  current = undefined;
+  const out = log ? (await open(log, 'w')).fd : 'inherit';
+  const child = spawn(command, args, { cwd: root, stdio: log ? ['ignore', out, out] : 'inherit', env });
+  running.add(child);
+  const [code, signal] = await once(child, 'exit');
+  running.delete(child);
+  if (log) closeSync(out);
   return code ?? 128 + ({ SIGINT: 2, SIGTERM: 15 }[signal] ?? 9);
 }
 
@@ -48,7 +59,7 @@ for (const [signal, n] of [
 ])
   process.on(signal, () => {
     interrupted = n;
-    current?.kill(signal);
+    for (const child of running) child.kill(signal);
   });
 
 const bootstrapped = new Set();
@@ -75,18 +86,18 @@ if (group === 'all' && ((await bootstrap('packages')) !== 0 || (await step('npm'
 
 const reports = await mkdtemp(join(tmpdir(), 'test-tiers-'));
 const counts = [];
-let failed = false;
+let failed;
 try {
-  for (const name of GROUPS[group]) {
+  /** Runs a tier; resolves to its counts once it has ended. */
+  const runTier = async (name) => {
     const tier = TIERS[name];
     if ((await bootstrap(tier.bootstrap)) !== 0) {
       console.error(`test: ${name}: scripts/bootstrap.sh failed (above); the ${name} tier did not run`);
-      failed = true;
-      counts.push({ name, passed: 0, failed: 0, skipped: 0, note: 'not run: bootstrap failed' });
-      continue;
+      return { name, passed: 0, failed: 0, skipped: 0, note: 'not run: bootstrap failed', bad: true };
     }
-    console.error(`\n== test tier: ${name}`);
     const report = join(reports, `${name}.json`);
+    const log = tier.background ? join(reports, `${name}.log`) : undefined;
+    console.error(tier.background ? `\n== test tier: ${name} (runs beside the others; its output comes when it ends)` : `\n== test tier: ${name}`);
     const args = [
       vitest,
       'run',
@@ -97,22 +108,36 @@ try {
       ...(filters.length ? ['--passWithNoTests', ...filters] : []),
     ];
     const [command, argv] = tier.isolated ? isolated([process.execPath, ...args]) : [process.execPath, args];
-    const code = await step(command, argv);
+    const code = await step(command, argv, process.env, log);
+    if (log) console.error(`\n== test tier: ${name} (ended)\n${await readFile(log, 'utf8').catch(() => '')}`);
     const r = await readFile(report, 'utf8')
       .then((text) => JSON.parse(text))
       .catch(() => undefined);
     if (!r) {
-      counts.push({ name, passed: 0, failed: 0, skipped: 0, note: `not run: vitest exited ${code} with no report` });
       if (tier.isolated && code !== 0)
         console.error(
           `test: ${name}: this tier needs a network namespace: run as root, or where unprivileged user namespaces are allowed (unshare -rn), with util-linux and iproute2`,
         );
-      failed = true;
-      continue;
+      return { name, passed: 0, failed: 0, skipped: 0, note: `not run: vitest exited ${code} with no report`, bad: true };
     }
-    counts.push({ name, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
-    if (code !== 0 || r.numFailedTests > 0 || !r.success) failed = true;
+    return {
+      name,
+      passed: r.numPassedTests,
+      failed: r.numFailedTests,
+      skipped: r.numPendingTests + r.numTodoTests,
+      bad: code !== 0 || r.numFailedTests > 0 || !r.success,
+    };
+  };
+  const beside = [];
+  for (const name of GROUPS[group]) {
+    if (TIERS[name].background) {
+      // Its bootstrap first, alone: two at once would share node_modules.
+      await bootstrap(TIERS[name].bootstrap);
+      beside.push(runTier(name));
+    } else counts.push(await runTier(name));
   }
+  counts.push(...(await Promise.all(beside)));
+  failed = counts.some((c) => c.bad);
 } finally {
   await rm(reports, { recursive: true, force: true });
 }

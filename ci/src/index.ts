@@ -115,6 +115,7 @@ export class ReleasePipeline {
   /** A Sigstore of one's own (with-sigstore). */
   trustedRoot?: File;
   fulcioUrl?: string;
+  rekorUrl?: string;
   timestampUrl?: string;
 
   constructor(
@@ -197,16 +198,18 @@ export class ReleasePipeline {
 
   /**
    * Keyless with a Sigstore of your own instead of the public one.
-   * Example: dagger call with-sigstore --trusted-root trusted_root.json --fulcio-url https://fulcio.example with-keyless … release …
+   * Example: dagger call with-sigstore --trusted-root trusted_root.json --fulcio-url https://fulcio.example --rekor-url https://rekor.example with-keyless … release …
    */
   @func()
   withSigstore(
-    /** Its trusted root (cosign trusted-root create): its Fulcio and timestamp authority. */
+    /** Its trusted root (cosign trusted-root create): its Fulcio, timestamp authority and logs. */
     trustedRoot: File,
     /** Its Fulcio. */
     fulcioUrl?: string,
+    /** Its transparency log (Rekor v1), where signatures and attestations are logged. */
+    rekorUrl?: string,
   ): ReleasePipeline {
-    return Object.assign(this, { trustedRoot, fulcioUrl });
+    return Object.assign(this, { trustedRoot, fulcioUrl, rekorUrl });
   }
 
   /**
@@ -392,7 +395,7 @@ export class ReleasePipeline {
     if (this.key) return { kind: 'key', keyPath: KEY_PATH };
     if (!keyless || !this.certificateIdentity || !this.certificateOidcIssuer)
       throw new PipelineError('usage', 'signing needs a signer: chain with-key (a cosign private key) or with-keyless (GitHub Actions) before this call');
-    const sigstore = this.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: this.fulcioUrl } : undefined;
+    const sigstore = this.trustedRoot ? { trustedRootPath: TRUSTED_ROOT_PATH, fulcioUrl: this.fulcioUrl, rekorUrl: this.rekorUrl } : undefined;
     return { kind: 'keyless', identity: this.certificateIdentity, issuer: this.certificateOidcIssuer, timestampUrl: this.timestampUrl, sigstore };
   }
 

@@ -72,7 +72,7 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
       p
         .withCommit(git.revision, git.commitTime, git.commitCount, undefined, `https://github.com/${REPOSITORY}`)
         .withKeyless(stack.env.ACTIONS_ID_TOKEN_REQUEST_URL!, dag.setSecret('oidc-token', stack.requestToken), identity(), stack.issuer, stack.timestampUrl)
-        .withSigstore(dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'), stack.fulcioUrl)
+        .withSigstore(dag.directory().withNewFile('trusted_root.json', trustedRoot).file('trusted_root.json'), stack.fulcioUrl, stack.rekorUrl)
         .release(`${registry.address}/acme`, false, base, true),
     );
   }, 300_000);
@@ -87,7 +87,6 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
           identity: { exact: identity() },
           issuer: stack.issuer,
           trustedRootPath: stack.trustedRoot,
-          offline: true,
         }),
       );
     }
@@ -193,7 +192,7 @@ describe('keyless signing that must fail: one line, nothing signed, nothing tagg
 describe('timestamps: what keeps a signature verifiable after its certificate expires', () => {
   it('an expired certificate verifies with a timestamp from the trusted authority, and only from it', async () => {
     // Another authority's chain: the local stack's own timestamp authority, a key of its own.
-    const untrustedChain = stack.timestampChain;
+    const untrustedChain = stack.material.timestampChain;
     await stack.stop(); // one timestamp authority per network namespace (its metrics port is fixed)
     const port = await freePort();
     const child = spawn(

@@ -36,21 +36,24 @@ describe('tools.lock', () => {
     for (const [fn, tools] of Object.entries(FUNCTION_TOOLS)) for (const t of tools) expect(runtime, fn).toContain(t);
   });
 
-  it('the runtime scope is exactly what the pipeline code runs (and so what the toolbox holds)', () => {
-    const used = new Set<string>();
+  it('the runtime scope is exactly what the pipeline code runs (and so what the toolbox holds), the sigstore scope what the local Sigstore runs', () => {
+    const used = { runtime: new Set<string>(), sigstore: new Set<string>() };
     const dir = join(root, 'pipeline', 'src');
     for (const f of readdirSync(dir, { recursive: true })
       .map(String)
       .filter((x) => x.endsWith('.ts'))) {
-      for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/tool\('([a-z0-9-]+)'\)/g)) used.add(m[1]!);
+      const scope = f.startsWith('sigstore/') ? used.sigstore : used.runtime;
+      for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/tool\('([a-z0-9_-]+)'\)/g)) scope.add(m[1]!);
     }
-    expect(used.size).toBeGreaterThan(3);
-    expect([...used].sort()).toEqual(
-      pins
-        .filter((p) => p.scope === 'runtime')
-        .map((p) => p.name)
-        .sort(),
-    );
+    for (const scope of ['runtime', 'sigstore'] as const) {
+      expect(used[scope].size).toBeGreaterThan(3);
+      expect([...used[scope]].sort()).toEqual(
+        pins
+          .filter((p) => p.scope === scope)
+          .map((p) => p.name)
+          .sort(),
+      );
+    }
   });
 });
 

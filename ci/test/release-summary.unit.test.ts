@@ -38,9 +38,7 @@ describe('the printed summary', () => {
         identity: { exact: 'https://github.com/OWNER/REPO/.github/workflows/release.yaml@refs/heads/main' },
         issuer: 'http://127.0.0.1:1',
         trustedRootPath: 'trusted_root.json',
-        certificateChainPath: 'chain.pem',
-        timestampChainPath: 'tsa.pem',
-        offline: true,
+        trustParts: { fulcioChainPath: 'fulcio-chain.pem', rekorPublicKeyPath: 'rekor.pub', ctLogPublicKeyPath: 'ct-log.pub' },
       },
       attestations: { provenancePolicy: 'provenance.rego', sbom: { packages: 1, files: 1 } },
     };

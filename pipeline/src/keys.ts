@@ -97,15 +97,16 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
       }
       const own = mode.sigstore;
       if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
-      // A Sigstore of one's own has no transparency log here: the trusted root and a timestamp stand in.
+      // A Sigstore of one's own without a transparency log: the trusted root and a timestamp stand in.
+      const unlogged = own !== undefined && own.rekorUrl === undefined;
       return {
-        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, timestampUrl: mode.timestampUrl, noTlog: own !== undefined },
+        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, rekorUrl: own?.rekorUrl, timestampUrl: mode.timestampUrl, noTlog: unlogged },
         policy: {
           kind: 'identity',
           identity: { exact: mode.identity },
           issuer: mode.issuer,
           trustedRootPath: own?.trustedRootPath,
-          offline: own !== undefined,
+          offline: unlogged,
         },
         env: {},
         secrets: [token],
@@ -140,16 +141,18 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
 /** Keyless signing through the local Sigstore services, verified as `identity` against their trust material. */
 export function localKeylessSetup(stack: LocalSigstore, identity: string, workflow: { repository: string; trigger: string }): SigningSetup {
   return {
-    signer: { kind: 'keyless', fulcioUrl: stack.fulcioUrl, timestampUrl: stack.timestampUrl, noTlog: true },
+    signer: { kind: 'keyless', fulcioUrl: stack.fulcioUrl, rekorUrl: stack.rekorUrl, timestampUrl: stack.timestampUrl },
     policy: {
       kind: 'identity',
       identity: { exact: identity },
       issuer: stack.issuer,
       workflow,
       trustedRootPath: stack.trustedRoot,
-      certificateChainPath: stack.fulcioChain,
-      timestampChainPath: stack.timestampChain,
-      offline: true,
+      trustParts: {
+        fulcioChainPath: stack.material.fulcioChain,
+        rekorPublicKeyPath: stack.material.rekorPublicKey,
+        ctLogPublicKeyPath: stack.material.ctLogPublicKey,
+      },
     },
     env: stack.env,
     secrets: [stack.requestToken],

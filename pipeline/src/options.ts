@@ -53,22 +53,23 @@ const KEYLESS_NEEDS = '--keyless needs --certificate-identity and --certificate-
 export function signingMode(f: FlagValues): SigningMode {
   const [key, certificate, chain] = [text(f.key), text(f.certificate), text(f['certificate-chain'])];
   const [identity, issuer] = [text(f['certificate-identity']), text(f['certificate-oidc-issuer'])];
-  const [trustedRoot, fulcioUrl, timestampUrl] = [text(f['trusted-root']), text(f['fulcio-url']), text(f['timestamp-url'])];
+  const [trustedRoot, fulcioUrl, rekorUrl, timestampUrl] = [text(f['trusted-root']), text(f['fulcio-url']), text(f['rekor-url']), text(f['timestamp-url'])];
   if (f.sigstore !== undefined) {
     if (f.sigstore !== 'local') throw new UsageError(`--sigstore takes "local" (Sigstore services started for the run), not "${String(f.sigstore)}"`);
-    if (key || certificate || chain || f.keyless || identity || issuer || trustedRoot || fulcioUrl || timestampUrl)
+    if (key || certificate || chain || f.keyless || identity || issuer || trustedRoot || fulcioUrl || rekorUrl || timestampUrl)
       throw new UsageError('--sigstore local signs keylessly through the local services; it takes no key, certificate or keyless flags');
     return { kind: 'local-sigstore' };
   }
   if (f.keyless) {
     if (key || certificate || chain) throw new UsageError('--keyless signs with a short-lived certificate; it does not take --key or --certificate');
     if (!identity || !issuer) throw new UsageError(KEYLESS_NEEDS);
-    if (fulcioUrl && !trustedRoot)
-      throw new UsageError('--fulcio-url needs --trusted-root: the trust material of that Fulcio (cosign trusted-root create makes one)');
-    return { kind: 'keyless', identity, issuer, timestampUrl, sigstore: trustedRoot ? { trustedRootPath: trustedRoot, fulcioUrl } : undefined };
+    if ((fulcioUrl || rekorUrl) && !trustedRoot)
+      throw new UsageError('--fulcio-url and --rekor-url need --trusted-root: the trust material of that Sigstore (cosign trusted-root create makes one)');
+    return { kind: 'keyless', identity, issuer, timestampUrl, sigstore: trustedRoot ? { trustedRootPath: trustedRoot, fulcioUrl, rekorUrl } : undefined };
   }
   if (identity || issuer) throw new UsageError(KEYLESS_NEEDS);
-  if (trustedRoot || fulcioUrl || timestampUrl) throw new UsageError('--fulcio-url, --timestamp-url and --trusted-root go with --keyless');
+  if (trustedRoot || fulcioUrl || rekorUrl || timestampUrl)
+    throw new UsageError('--fulcio-url, --rekor-url, --timestamp-url and --trusted-root go with --keyless');
   if (certificate || chain) {
     if (!certificate || !chain || !key) throw new UsageError("--certificate and --certificate-chain go together, with --key for the certificate's private key");
     return { kind: 'certificate', keyPath: key, certificatePath: certificate, chainPath: chain };

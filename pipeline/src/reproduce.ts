@@ -2,6 +2,7 @@
 // provenance alone, check out the recorded revision into a temporary folder, rebuild the image and
 // the chart there with the recorded inputs (commit facts, source URL, base image by digest) using
 // that revision's own pipeline, and report whether the digests match the released ones.
+import { expectingLogs } from './trusted-root.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,10 +97,11 @@ export async function reproduce(options: ReproduceOptions, ctx: ToolAccess, log:
   // One deadline for the whole rebuild: each command gets what is left of it.
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const left: Left = () => timeLeft(deadline);
-  const chart = await recorded(ctx, options.policy, options.chart, 'chart');
+  const policy = await expectingLogs(options.policy);
+  const chart = await recorded(ctx, policy, options.chart, 'chart');
   const image = chart.facts.image;
   if (!image) throw new PipelineError('verification', 'the chart provenance does not name the image it deploys');
-  const imageRecord = await recorded(ctx, options.policy, image, `image ${formatDigestReference(image)}`);
+  const imageRecord = await recorded(ctx, policy, image, `image ${formatDigestReference(image)}`);
   const { source, commit, version } = chart.facts.parameters;
   const other = imageRecord.facts.parameters.source;
   if (other.repository !== source.repository || other.revision !== source.revision) {

@@ -6,7 +6,22 @@ import { toolsDir } from '../locations.mjs';
 import { projectRoot } from './paths.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 
-export type ToolName = 'syft' | 'cosign' | 'cosign-v2' | 'helm' | 'crane' | 'registry' | 'actionlint' | 'fulcio' | 'timestamp-server';
+export type ToolName =
+  | 'syft'
+  | 'cosign'
+  | 'cosign-v2'
+  | 'helm'
+  | 'crane'
+  | 'registry'
+  | 'actionlint'
+  | 'fulcio'
+  | 'timestamp-server'
+  | 'rekor-server'
+  | 'trillian_log_server'
+  | 'trillian_log_signer'
+  | 'tesseract'
+  | 'policy-tester'
+  | 'kyverno';
 
 export class MissingToolError extends PipelineError {
   override name = 'MissingToolError';

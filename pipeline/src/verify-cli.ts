@@ -8,11 +8,13 @@ import { verifyRelease } from './verify-release.js';
 import { ensureDefaultKeyPair } from './keys.js';
 import { dirname } from 'node:path';
 import { policyArgs } from '@release-pipeline/core/step-args.js';
+import { expectingLogs } from './trusted-root.js';
 
 /** Named in each verification summary: the verifier's version is the repository's. */
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
-export async function verifyCommand(options: VerifyOptions): Promise<number> {
+export async function verifyCommand(given: VerifyOptions): Promise<number> {
+  const options = { ...given, policy: await expectingLogs(given.policy) };
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   // One deadline for the whole command: every registry call, the summaries' included, gets what is left.
   const deadline = Date.now() + options.timeoutSeconds * 1000;

@@ -144,6 +144,7 @@ export function policyFrom(v: FlagValues): Policy {
       certificateChainPath,
       caRootsPath,
       trustedRootPath,
+      // A private CA has no log; a trusted root says for itself whether it names one (./trusted-root.ts).
       offline: Boolean(certificateChainPath ?? caRootsPath ?? trustedRootPath),
     };
   }

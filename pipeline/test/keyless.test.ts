@@ -1,7 +1,9 @@
 // Keyless signing as in GitHub Actions, for real and offline: `--sigstore local` starts an
-// Actions-shaped OIDC issuer, the real Fulcio and the real timestamp authority for the run (in a
-// network namespace of its own), cosign signs through them exactly as in Actions, and the printed
-// commands verify with the stock cosign v3 and v2. Then what must not verify, does not.
+// Actions-shaped OIDC issuer, the real Fulcio with a CT log, the real timestamp authority and a
+// Rekor transparency log for the run (in a network namespace of its own), cosign signs through them
+// exactly as in Actions, and the printed commands, with no --insecure flag, verify with the stock
+// cosign v3 and v2. Then what must not verify, does not. (After the certificates expire:
+// keyless-expiry.expiry.ts.)
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,9 +57,35 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     const s = keyless();
     expect(s.identity).toBe(releaseIdentity('OWNER/REPO', summary.version));
     expect(s.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const file of [s.trustedRoot, s.certificateChain, s.timestampChain])
-      expect(file).toMatch(/sigstore\/(trusted_root\.json|fulcio-chain\.pem|tsa-chain\.pem)$/);
+    expect(s.trustedRoot).toMatch(/sigstore\/trusted_root\.json$/);
     expect(summary.verify.cosignV2).toBeDefined();
+  });
+
+  it("prints the seed's commands: identity, issuer and trust material, no --insecure flag", () => {
+    const v = summary.verify;
+    const v2 = summary.verify.cosignV2!;
+    for (const command of [
+      v.image,
+      v.chart,
+      v.provenance!.image,
+      v.provenance!.chart,
+      v.sbom!,
+      v.release,
+      v2.image,
+      v2.chart,
+      v2.provenance!.image,
+      v2.provenance!.chart,
+      v2.sbom!,
+    ]) {
+      expect(command).not.toContain('--insecure');
+      expect(command).toContain(`--certificate-identity ${keyless().identity} --certificate-oidc-issuer ${keyless().issuer}`);
+    }
+    // v3 (and npm run verify): the trusted root; v2: its parts, the logs' keys in the environment.
+    for (const command of [v.image, v.chart, v.provenance!.image, v.sbom!, v.release]) expect(command).toContain(`--trusted-root ${keyless().trustedRoot}`);
+    for (const command of [v2.image, v2.provenance!.image, v2.sbom!]) {
+      expect(command).toMatch(/^SIGSTORE_REKOR_PUBLIC_KEY=\S+rekor\.pub SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=\S+ct-log\.pub cosign /);
+      expect(command).toMatch(/--certificate-chain \S+fulcio-chain\.pem /);
+    }
   });
 
   for (const [binary, which] of [
@@ -65,8 +93,8 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     ['cosign-v2', 'v2'],
   ] as const) {
     it(`verifies with the stock ${binary}, as printed`, async () => {
-      const commands = which === 'v3' ? [summary.verify.image, summary.verify.chart] : [summary.verify.cosignV2!.image, summary.verify.cosignV2!.chart];
-      for (const command of commands) {
+      const v = which === 'v3' ? summary.verify : summary.verify.cosignV2!;
+      for (const command of [v.image, v.chart]) {
         const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
         const payload = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ critical: { image: { 'docker-manifest-digest': string } } }>;
         expect(payload.map((p) => p.critical.image['docker-manifest-digest'])).toContain(command.split('@').pop());
@@ -134,9 +162,24 @@ describe('what must not verify', () => {
     identity: { exact: keyless().identity },
     issuer: keyless().issuer,
     trustedRootPath: keyless().trustedRoot!,
-    certificateChainPath: keyless().certificateChain!,
-    timestampChainPath: keyless().timestampChain!,
-    offline: true,
+  });
+
+  /** The run's trusted root without one of its parts (its transparency log, its CT log). */
+  const without = async (part: 'tlogs' | 'ctlogs') => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const root = JSON.parse(await readFile(keyless().trustedRoot!, 'utf8')) as Record<string, unknown>;
+    delete root[part];
+    const file = join(await mkdtemp(join(tmpdir(), `no-${part}-`)), 'trusted_root.json');
+    await writeFile(file, JSON.stringify(root));
+    return file;
+  };
+
+  it.each([
+    ['a trusted root without the transparency log: the log entry is checked, not skipped', 'tlogs'],
+    ['a trusted root without the CT log: the SCT is checked, not skipped', 'ctlogs'],
+  ] as const)('%s', async (_name, part) => {
+    const trustedRootPath = await without(part);
+    for (const major of ['v3', 'v2'] as const) expect(await verify({ ...base(), trustedRootPath }, major)).not.toBe('verified');
   });
 
   it.each([
@@ -158,7 +201,7 @@ describe('what must not verify', () => {
   });
 
   it('the printed commands hold the certificate to the repository and the push that started the run', () => {
-    for (const command of [summary.verify.image, summary.verify.chart, summary.verify.release, summary.verify.cosignV2!.image])
+    for (const command of [summary.verify.image, summary.verify.chart, summary.verify.release])
       expect(command).toContain('--certificate-github-workflow-repository OWNER/REPO --certificate-github-workflow-trigger push');
   });
 
@@ -168,7 +211,7 @@ describe('what must not verify', () => {
     const ca = await createCertificateAuthority('another CA');
     const chain = join(other, 'chain.pem');
     await (await import('node:fs/promises')).writeFile(chain, ca.certificate.toString('pem'));
-    expect(await verify({ ...base(), trustedRootPath: undefined, certificateChainPath: chain }, 'v2')).not.toBe('verified');
+    expect(await verify({ ...base(), trustedRootPath: undefined, certificateChainPath: chain, offline: true }, 'v2')).not.toBe('verified');
   });
 
   it('a trust root that is not there is a usage error naming it', async () => {

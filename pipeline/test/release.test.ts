@@ -170,7 +170,7 @@ describe('a release from a fresh output folder', () => {
         expect(r.said).toContain('valid SLSA Provenance v1 predicate; valid as an in-toto Statement/v1');
         expect(r.valid, r.said).toBe(true);
       }
-      // The wrapper is cosign's: the pinned cosign writes Statement/v0.1 (docs/transparency-log-plan.md).
+      // The wrapper is cosign's: the pinned cosign writes Statement/v0.1 (docs/local-sigstore.md).
       expect(statement._type).toBe('https://in-toto.io/Statement/v0.1');
     }
   });

@@ -24,6 +24,7 @@ export const FLAGS = {
   'certificate-oidc-issuer': { value: 'URL', help: 'with --keyless: the OIDC issuer of that identity' },
   'trusted-root': { value: 'PATH', help: 'with --keyless: the trusted root of a Sigstore of your own' },
   'fulcio-url': { value: 'URL', help: 'with --trusted-root: its Fulcio' },
+  'rekor-url': { value: 'URL', help: 'with --trusted-root: its transparency log (Rekor), where signatures and attestations are logged' },
   'timestamp-url': { value: 'URL', help: 'with --keyless: an RFC 3161 timestamp authority (signatures verify after the certificate expires)' },
   sigstore: { value: 'local', help: 'sign keylessly through Sigstore services started for the run, offline' },
   'base-image': { value: 'REF@sha256:…', help: 'base image by digest, or "host" for this machine\'s Node runtime' },
@@ -88,6 +89,7 @@ const SIGNING: readonly CommandFlag[] = [
   'certificate-oidc-issuer',
   'trusted-root',
   'fulcio-url',
+  'rekor-url',
   'timestamp-url',
   'sigstore',
 ];

@@ -35,6 +35,17 @@ export type IdentityMatch = { exact: string } | { regexp: string };
 /** The identity as people read it: the exact one, or the pattern. */
 export const identityText = (m: IdentityMatch): string => ('exact' in m ? m.exact : m.regexp);
 
+/**
+ * A trusted root's parts as PEM files, for cosign v2, which reads a trusted root for signatures but
+ * not for legacy-format attestations ("trusted root path currently only supported with
+ * --new-bundle-format"): Fulcio's chain as --certificate-chain, the logs' keys in its environment.
+ */
+export interface TrustParts {
+  fulcioChainPath: string;
+  rekorPublicKeyPath: string;
+  ctLogPublicKeyPath: string;
+}
+
 /** What a verifier accepts. */
 export type Policy =
   | { kind: 'key'; publicKeyPath: string }
@@ -45,8 +56,10 @@ export type Policy =
       /** A private CA (air-gapped, tests): its chain, no transparency log or SCT expected. */
       certificateChainPath?: string;
       caRootsPath?: string;
-      /** A Sigstore trusted root (cosign v3): the Fulcio and timestamp authorities to trust. */
+      /** A Sigstore trusted root: the Fulcio, timestamp authorities and logs to trust. */
       trustedRootPath?: string;
+      /** The same trust as separate files, for cosign v2's commands. */
+      trustParts?: TrustParts;
       /** The timestamp authority's chain (cosign v2, with certificateChainPath for Fulcio's). */
       timestampChainPath?: string;
       /** Public-good Sigstore keyless signatures carry a log entry; private-CA ones do not. */
@@ -155,13 +168,15 @@ export function cosignAttestArgs(
 function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): string[] {
   if (policy.kind === 'key') return ['--key', policy.publicKeyPath, '--insecure-ignore-tlog'];
   const trust =
-    major === 'v3' && policy.trustedRootPath
-      ? ['--trusted-root', policy.trustedRootPath]
-      : [
-          ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
-          ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
-          ...(policy.timestampChainPath && timestamps ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
-        ];
+    major === 'v2' && policy.trustParts
+      ? ['--certificate-chain', policy.trustParts.fulcioChainPath]
+      : policy.trustedRootPath
+        ? ['--trusted-root', policy.trustedRootPath]
+        : [
+            ...(policy.certificateChainPath ? ['--certificate-chain', policy.certificateChainPath] : []),
+            ...(policy.caRootsPath ? ['--ca-roots', policy.caRootsPath] : []),
+            ...(policy.timestampChainPath && timestamps ? ['--timestamp-certificate-chain', policy.timestampChainPath] : []),
+          ];
   return [
     ...('exact' in policy.identity ? ['--certificate-identity', policy.identity.exact] : ['--certificate-identity-regexp', policy.identity.regexp]),
     '--certificate-oidc-issuer',
@@ -170,9 +185,10 @@ function policyFlags(policy: Policy, major: CosignMajor, timestamps = true): str
       ? ['--certificate-github-workflow-repository', policy.workflow.repository, '--certificate-github-workflow-trigger', policy.workflow.trigger]
       : []),
     ...trust,
-    // A timestamp authority in the trust material: verify its RFC 3161 timestamps, so a signature
-    // stays verifiable after its short-lived certificate expires (cosign checks them only if asked).
-    ...((policy.trustedRootPath || policy.timestampChainPath) && timestamps ? ['--use-signed-timestamps'] : []),
+    // No transparency log but a timestamp authority in the trust material: verify its RFC 3161
+    // timestamps, so a signature stays verifiable after its short-lived certificate expires (cosign
+    // checks them only if asked). With a log, its entry's time does that, as in public-good Sigstore.
+    ...(policy.offline && (policy.trustedRootPath || policy.timestampChainPath) && timestamps ? ['--use-signed-timestamps'] : []),
     ...(policy.offline ? ['--insecure-ignore-sct', '--insecure-ignore-tlog'] : []),
   ];
 }
@@ -209,9 +225,18 @@ export function cosignVerifyAttestationArgs(
   ];
 }
 
+/** What cosign must find in its environment for `policy` (v2 with trust parts: the logs' keys). */
+export function cosignVerifyEnv(policy: Policy, major: CosignMajor = 'v3'): Record<string, string> {
+  if (major !== 'v2' || policy.kind !== 'identity' || !policy.trustParts) return {};
+  return { SIGSTORE_REKOR_PUBLIC_KEY: policy.trustParts.rekorPublicKeyPath, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: policy.trustParts.ctLogPublicKeyPath };
+}
+
 /** The command a person pastes to check an artifact: `cosign verify …` with files named as given. */
 export function cosignVerifyCommand(ref: DigestReference, policy: Policy, major: CosignMajor = 'v3'): string {
-  return pasteable(cosignVerifyArgs(ref, policy, {}, major).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output')));
+  return pasteable(
+    cosignVerifyArgs(ref, policy, {}, major).filter((a, i, all) => !(a === '--output' || all[i - 1] === '--output')),
+    cosignVerifyEnv(policy, major),
+  );
 }
 
 /** The command a person pastes to check an attestation: `cosign verify-attestation --type T …`. */
@@ -222,11 +247,11 @@ export function cosignVerifyAttestationCommand(
   major: CosignMajor = 'v3',
   policyFile?: string,
 ): string {
-  return pasteable(cosignVerifyAttestationArgs(ref, policy, type, {}, major, policyFile));
+  return pasteable(cosignVerifyAttestationArgs(ref, policy, type, {}, major, policyFile), cosignVerifyEnv(policy, major));
 }
 
-function pasteable(args: readonly string[]): string {
-  return ['cosign', ...args].map(shellQuote).join(' ');
+function pasteable(args: readonly string[], env: Record<string, string> = {}): string {
+  return [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), ...['cosign', ...args].map(shellQuote)].join(' ');
 }
 
 export function shellQuote(arg: string): string {
@@ -245,13 +270,31 @@ export const cosignGenerateKeyPairArgs = (prefix: string): string[] => ['generat
 /** `cosign public-key`: the public key of a private key, written to `out`. */
 export const cosignPublicKeyArgs = (key: string, out: string): string[] => ['public-key', '--key', key, '--outfile', out];
 
-/** `cosign trusted-root create`: the trust material of a Fulcio and a timestamp authority, each with its chain. */
-export function cosignTrustedRootArgs(out: string, fulcio: { url: string; chain: string }, tsa: { url: string; chain: string }): string[] {
+/** The services a trusted root names: each with its certificate chain (CAs) or public key (logs). */
+export interface TrustedServices {
+  fulcio: { url: string; chain: string };
+  tsa: { url: string; chain: string };
+  /** A transparency log (Rekor v1) and the time its key took effect (RFC 3339). */
+  rekor?: { url: string; publicKey: string; startTime: string };
+  /** A certificate transparency log, whose SCTs Fulcio's certificates embed. */
+  ctLog?: { url: string; publicKey: string; startTime: string };
+}
+
+/**
+ * `cosign trusted-root create`: the trust material of a Sigstore of one's own. A log's entry takes
+ * no `origin=`: that would change its key id away from the one its SCTs and entries carry.
+ */
+export function cosignTrustedRootArgs(out: string, services: TrustedServices): string[] {
+  const { fulcio, tsa, rekor, ctLog } = services;
+  const log = (flag: string, l: { url: string; publicKey: string; startTime: string }) =>
+    `--${flag}=url=${l.url},public-key=${l.publicKey},start-time=${l.startTime}`;
   return [
     'trusted-root',
     'create',
     `--fulcio=url=${fulcio.url},certificate-chain=${fulcio.chain}`,
     `--tsa=url=${tsa.url},certificate-chain=${tsa.chain}`,
+    ...(rekor ? [log('rekor', rekor)] : []),
+    ...(ctLog ? [log('ctfe', ctLog)] : []),
     '--out',
     out,
   ];

@@ -22,7 +22,7 @@ export interface ReleaseSummary {
   signing:
     | { kind: 'key'; publicKey: string }
     | { kind: 'identity'; identity: string; issuer: string; certificateChain?: string }
-    | { kind: 'keyless'; identity: string; issuer: string; trustedRoot?: string; certificateChain?: string; timestampChain?: string };
+    | { kind: 'keyless'; identity: string; issuer: string; trustedRoot?: string };
   /** What is attested: SLSA provenance (image and chart) and the image's SPDX SBOM. */
   attestations?: { provenancePolicy: string; sbom: { packages: number; files: number } };
   /** Paste-ready commands; `cosignV2` where cosign v2 needs other trust flags than v3. */
@@ -67,15 +67,10 @@ export function releaseSummary(input: SummaryInput): ReleaseSummary {
       ? { kind: 'key', publicKey: p.publicKeyPath }
       : p.certificateChainPath && !p.trustedRootPath
         ? { kind: 'identity', identity: identityText(p.identity), issuer: p.issuer, certificateChain: p.certificateChainPath }
-        : {
-            kind: 'keyless',
-            identity: identityText(p.identity),
-            issuer: p.issuer,
-            trustedRoot: p.trustedRootPath,
-            certificateChain: p.certificateChainPath,
-            timestampChain: p.timestampChainPath,
-          };
-  const v2Differs = p.kind === 'identity' && Boolean(p.trustedRootPath);
+        : { kind: 'keyless', identity: identityText(p.identity), issuer: p.issuer, trustedRoot: p.trustedRootPath };
+  // cosign v2 reads the trusted root only for signatures: where its parts are at hand, v2's
+  // commands name them instead.
+  const v2Differs = p.kind === 'identity' && Boolean(p.trustParts);
   const att = input.attestations;
   const attestationCommands = (major: 'v3' | 'v2') => ({
     provenance: att && {
@@ -113,7 +108,9 @@ export function formatSummary(s: ReleaseSummary): string {
     `  chart  ${s.chart.ref}  (${s.chart.name} ${s.chart.version})`,
     `  signed ${s.signing.kind === 'key' ? `with key ${s.signing.publicKey}` : `as ${s.signing.identity} (${s.signing.issuer})`}`,
     '',
-    s.verify.cosignV2 ? 'verify with the stock cosign v3:' : 'verify with the stock cosign (v2 or v3):',
+    s.verify.cosignV2 || (s.signing.kind === 'keyless' && s.signing.trustedRoot)
+      ? 'verify with the stock cosign v3:'
+      : 'verify with the stock cosign (v2 or v3):',
     `  ${s.verify.image}`,
     `  ${s.verify.chart}`,
     ...(s.verify.cosignV2 ? ['or with cosign v2:', `  ${s.verify.cosignV2.image}`, `  ${s.verify.cosignV2.chart}`] : []),

@@ -4,9 +4,11 @@
 
 /** A Sigstore of one's own instead of the public one: its trust material, and its Fulcio. */
 export interface OwnSigstore {
-  /** The trusted root (cosign trusted-root create) naming its Fulcio and timestamp authority. */
+  /** The trusted root (cosign trusted-root create) naming its Fulcio, timestamp authority and logs. */
   trustedRootPath: string;
   fulcioUrl?: string;
+  /** Its transparency log (Rekor v1): signatures and attestations are logged there; without one, none are. */
+  rekorUrl?: string;
 }
 
 export type SigningMode =

@@ -39,6 +39,7 @@ export function signingArgs(mode: SigningMode): string[] {
         ...flag('certificate-oidc-issuer', mode.issuer),
         ...flag('trusted-root', mode.sigstore?.trustedRootPath),
         ...flag('fulcio-url', mode.sigstore?.fulcioUrl),
+        ...flag('rekor-url', mode.sigstore?.rekorUrl),
         ...flag('timestamp-url', mode.timestampUrl),
       ];
     case 'local-sigstore':

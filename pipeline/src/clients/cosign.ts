@@ -13,6 +13,7 @@ import {
   type PredicateType,
   type Policy,
   type Signer,
+  type TrustedServices,
 } from '@release-pipeline/core/cosign-args.js';
 import { CommandError, PipelineError } from '@release-pipeline/core/errors.js';
 import { coversDigest, type Statement } from '@release-pipeline/core/provenance.js';
@@ -60,8 +61,8 @@ export async function cosignPublicKey(key: string, out: string, env: NodeJS.Proc
 }
 
 /** `cosign trusted-root create`: the trust material of a Fulcio and a timestamp authority of one's own. */
-export async function cosignTrustedRoot(out: string, fulcio: { url: string; chain: string }, tsa: { url: string; chain: string }): Promise<void> {
-  await run(tool('cosign'), cosignTrustedRootArgs(out, fulcio, tsa));
+export async function cosignTrustedRoot(out: string, services: TrustedServices): Promise<void> {
+  await run(tool('cosign'), cosignTrustedRootArgs(out, services));
 }
 interface SimpleSigning {
   critical?: { image?: { 'docker-manifest-digest'?: string } };

@@ -27,6 +27,11 @@ export interface OidcIssuer {
   requestUrl: string;
   /** The ACTIONS_ID_TOKEN_REQUEST_TOKEN that request must carry. */
   requestToken: string;
+  /**
+   * A request URL whose tokens carry another run's claims, with the same request token: another
+   * workflow, ref or repository signing through the same Fulcio (what a policy must refuse).
+   */
+  requestUrlFor(run: WorkflowRun): string;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,8 @@ export async function startOidcIssuer(opts: OidcIssuerOptions): Promise<OidcIssu
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: randomUUID(), alg: 'ES256', use: 'sig' };
   const requestToken = randomUUID();
+  /** The runs tokens may be asked for, by the id in their request URL; '' is the run given. */
+  const runs = new Map<string, WorkflowRun>([['', opts.run]]);
   let url = '';
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x');
@@ -92,7 +99,9 @@ export async function startOidcIssuer(opts: OidcIssuerOptions): Promise<OidcIssu
       const audience = opts.audience ?? path.searchParams.get('audience') ?? url;
       const now = Math.floor(Date.now() / 1000);
       const lifetime = opts.lifetime ?? 300;
-      void new SignJWT(githubClaims(opts.run))
+      const run = runs.get(path.searchParams.get('run') ?? '');
+      if (!run) return json(404, { message: 'no such run' });
+      void new SignJWT(githubClaims(run))
         .setProtectedHeader({ alg: 'ES256', kid: jwk.kid!, typ: 'JWT' })
         .setIssuer(url)
         .setAudience(audience)
@@ -113,6 +122,11 @@ export async function startOidcIssuer(opts: OidcIssuerOptions): Promise<OidcIssu
     url,
     requestUrl: `${url}/token?via=actions`,
     requestToken,
+    requestUrlFor: (run) => {
+      const id = randomUUID();
+      runs.set(id, run);
+      return `${url}/token?via=actions&run=${id}`;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
