@@ -34,11 +34,14 @@ wanted() {
   return 1
 }
 
-# The version a tool records of itself where it writes it into what it makes: syft names itself
-# (syft-X.Y.Z) as every SBOM's creator, from a variable its release builds set at link time.
+# The version a tool records of itself, from a variable its release builds set at link time: syft
+# names itself (syft-X.Y.Z) as every SBOM's creator; the tools built in their module's directory
+# (which Go records as "(devel)") report theirs.
 ldflags_for() {
   case "$1" in
     syft) echo "-X main.version=${2#v}" ;;
+    policy-tester) echo "-X sigs.k8s.io/release-utils/version.gitVersion=$2" ;;
+    kyverno) echo "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$2" ;;
     *) echo "" ;;
   esac
 }

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosignSignArgs, cosignVerifyArgs, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { cosignSignArgs, cosignVerifyArgs, cosignVerifyAttestationArgs, PredicateType, type Policy } from '@release-pipeline/core/cosign-args.js';
+import { statementsIn } from '@release-pipeline/pipeline/clients/cosign.js';
 import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import { releaseIdentity, RELEASE_WORKFLOW } from '@release-pipeline/core/trust-rule.js';
 import type { ReleasePipeline, Release } from '../src/index.js';
@@ -95,6 +96,26 @@ describe('dagger call release, keyless as in GitHub Actions, against the local S
 
   it('never shows the OIDC request token', () => {
     for (const text of said) expect(text).not.toContain(stack.requestToken);
+  });
+
+  it('npm run verify --attest --attest-keyless signs the verification summaries keylessly, logged, as the workflow', async () => {
+    const policy: Policy = { kind: 'identity', identity: { exact: identity() }, issuer: stack.issuer, trustedRootPath: stack.trustedRoot };
+    const r = await runCli(
+      [
+        'verify', release.chart, '--certificate-identity', identity(), '--certificate-oidc-issuer', stack.issuer, '--trusted-root', stack.trustedRoot,
+        '--attest', '--attest-keyless', '--fulcio-url', stack.fulcioUrl, '--rekor-url', stack.rekorUrl,
+      ],
+      { PIPELINE_OUT_DIR: out, ...(stack.env as Record<string, string>) },
+    ); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`verification summary (PASSED) signed onto ${release.chart}`);
+    expect(r.stdout + r.stderr).not.toContain(stack.requestToken);
+    // The stock cosign, as for the release itself: the workflow's certificate, the log entry checked.
+    for (const ref of [release.chart, release.image]) {
+      const { stdout } = await run(tool('cosign'), cosignVerifyAttestationArgs(parseDigestReference(ref), policy, PredicateType.vsa));
+      const [statement] = statementsIn(stdout) as Array<{ predicate: { verificationResult: string } }>;
+      expect(statement!.predicate.verificationResult).toBe('PASSED');
+    }
   });
 });
 

@@ -12,9 +12,10 @@ import {
   cosignSignArgs,
   cosignVerifyArgs,
   cosignVerifyAttestationArgs,
+  cosignVerifyEnv,
   GITHUB_ACTIONS_ISSUER,
-  PredicateType,
   type Policy,
+  PredicateType,
   type Signer,
 } from '@release-pipeline/core/cosign-args.js';
 import { cranePullArgs, cranePushArgs, craneManifestArgs, craneTagArgs } from '@release-pipeline/core/crane-args.js';
@@ -122,6 +123,16 @@ describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept eve
         offline: true,
       },
     ],
+    [
+      'trusted root with logs, and its parts for v2',
+      {
+        kind: 'identity',
+        identity: { exact: IDENTITY },
+        issuer: GITHUB_ACTIONS_ISSUER,
+        trustedRootPath: files.chain,
+        trustParts: { fulcioChainPath: files.chain, rekorPublicKeyPath: files.pub, ctLogPublicKeyPath: files.pub },
+      },
+    ],
   ];
   for (const binary of ['cosign', 'cosign-v2'] as const) {
     for (const [label, index] of [
@@ -131,14 +142,17 @@ describe.concurrent('cosign verify and verify-attestation (v3 and v2) accept eve
       ['private CA chain', 3],
       ['private CA roots', 4],
       ['trusted root and timestamp chain', 5],
+      ['trusted root with logs, and its parts for v2', 6],
     ] as const) {
       it(`${binary}: ${label}`, async () => {
         const policy = policies()[index]![1];
+        const major = binary === 'cosign' ? 'v3' : 'v2';
+        const env = cosignVerifyEnv(policy, major);
         await Promise.all([
-          expectParsed(binary, cosignVerifyArgs(loopback, policy)),
-          expectParsed(binary, cosignVerifyArgs(remote, policy, { plainHttp: true })),
-          expectParsed(binary, cosignVerifyAttestationArgs(loopback, policy, PredicateType.provenance, {}, binary === 'cosign' ? 'v3' : 'v2', files.pub)),
-          expectParsed(binary, cosignVerifyAttestationArgs(remote, policy, PredicateType.sbom, { plainHttp: true }, binary === 'cosign' ? 'v3' : 'v2')),
+          expectParsed(binary, cosignVerifyArgs(loopback, policy, {}, major), env),
+          expectParsed(binary, cosignVerifyArgs(remote, policy, { plainHttp: true }, major), env),
+          expectParsed(binary, cosignVerifyAttestationArgs(loopback, policy, PredicateType.provenance, {}, major, files.pub), env),
+          expectParsed(binary, cosignVerifyAttestationArgs(remote, policy, PredicateType.sbom, { plainHttp: true }, major), env),
         ]);
       });
     }

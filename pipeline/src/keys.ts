@@ -82,34 +82,39 @@ export function certificateIdentity(pem: string): { identity: string; issuer: st
 /** The signing modes a run sets up from what it is given (the local Sigstore is started by the run: see localKeylessSetup). */
 export type GivenSigning = Exclude<SigningMode, { kind: 'local-sigstore' }>;
 
+/**
+ * Signing keylessly with GitHub Actions' OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, the
+ * token a secret): through public-good Sigstore, or a Sigstore of one's own (its Fulcio; its Rekor,
+ * without which nothing is logged).
+ */
+export function actionsKeylessSigner(env: NodeJS.ProcessEnv, own?: { fulcioUrl?: string; rekorUrl?: string }, timestampUrl?: string): SignerAccess {
+  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token)
+    throw new PipelineError(
+      'input',
+      'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+    );
+  return {
+    signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, rekorUrl: own?.rekorUrl, timestampUrl, noTlog: own !== undefined && own.rekorUrl === undefined },
+    env: {},
+    secrets: [token],
+  };
+}
+
 /** What cosign signs with and what it verifies against, for a mode; every file and password checked first. */
 export async function signingSetup(mode: GivenSigning, keysDir: string, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
   const password = env.COSIGN_PASSWORD ?? '';
   const secrets = password ? [password] : [];
   switch (mode.kind) {
     case 'keyless': {
-      const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token) {
-        throw new PipelineError(
-          'input',
-          'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
-        );
-      }
       const own = mode.sigstore;
+      const signing = actionsKeylessSigner(env, own, mode.timestampUrl);
       if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
       // A Sigstore of one's own without a transparency log: the trusted root and a timestamp stand in.
       const unlogged = own !== undefined && own.rekorUrl === undefined;
       return {
-        signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, rekorUrl: own?.rekorUrl, timestampUrl: mode.timestampUrl, noTlog: unlogged },
-        policy: {
-          kind: 'identity',
-          identity: { exact: mode.identity },
-          issuer: mode.issuer,
-          trustedRootPath: own?.trustedRootPath,
-          offline: unlogged,
-        },
-        env: {},
-        secrets: [token],
+        ...signing,
+        policy: { kind: 'identity', identity: { exact: mode.identity }, issuer: mode.issuer, trustedRootPath: own?.trustedRootPath, offline: unlogged },
       };
     }
     case 'certificate': {

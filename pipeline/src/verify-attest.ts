@@ -12,9 +12,9 @@ import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import type { ToolAccess } from './context.js';
-import { signingSetup } from './keys.js';
-import type { AttestKey } from './verify-options.js';
-import { cosignAttest, cosignReason } from './clients/cosign.js';
+import { actionsKeylessSigner, signingSetup } from './keys.js';
+import type { AttestSigner } from './verify-options.js';
+import { cosignAttest, cosignReason, type SignerAccess } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import { manifestAtTag } from './clients/crane.js';
 
@@ -43,7 +43,7 @@ export async function attestVerdict(
   ctx: AttestContext,
   verdict: ReleaseVerdict,
   policy: { verifier: Policy; description: unknown },
-  key: AttestKey,
+  key: AttestSigner,
   version: string,
 ): Promise<string[]> {
   if (!verdict.chart.signer) return [];
@@ -51,8 +51,10 @@ export async function attestVerdict(
   const release = onCleanup(() => rm(dir, { recursive: true, force: true }));
   try {
     // The embedded key has an empty password, whatever COSIGN_PASSWORD says for the user's own key.
-    const env = key.kind === 'embedded-key' ? { ...process.env, COSIGN_PASSWORD: '' } : process.env;
-    const signing = await signingSetup({ kind: 'key', keyPath: key.keyPath }, dir, env);
+    const signing: SignerAccess =
+      key.kind === 'keyless'
+        ? actionsKeylessSigner(process.env, key.fulcioUrl || key.rekorUrl ? key : undefined)
+        : await signingSetup({ kind: 'key', keyPath: key.keyPath }, dir, key.kind === 'embedded-key' ? { ...process.env, COSIGN_PASSWORD: '' } : process.env);
     const policyText = JSON.stringify(policy.description);
     const policySha = createHash('sha256').update(policyText).digest('hex');
     const artifacts: ArtifactVerdict[] = [verdict.chart, ...verdict.images];

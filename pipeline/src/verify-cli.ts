@@ -5,7 +5,7 @@ import { withRegistryAccess } from './credentials.js';
 import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import type { VerifyOptions } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
-import { ensureDefaultKeyPair } from './keys.js';
+import { actionsKeylessSigner, ensureDefaultKeyPair } from './keys.js';
 import { dirname } from 'node:path';
 import { policyArgs } from '@release-pipeline/core/step-args.js';
 import { expectingLogs } from './trusted-root.js';
@@ -14,6 +14,8 @@ import { expectingLogs } from './trusted-root.js';
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
 export async function verifyCommand(given: VerifyOptions): Promise<number> {
+  // Keyless summaries need Actions' OIDC request before anything is verified.
+  if (given.attest?.kind === 'keyless') actionsKeylessSigner(process.env, given.attest);
   const options = { ...given, policy: await expectingLogs(given.policy) };
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   // One deadline for the whole command: every registry call, the summaries' included, gets what is left.

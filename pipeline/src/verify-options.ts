@@ -32,12 +32,16 @@ export interface VerifyOptions {
   allowDirty: boolean;
   plainHttp: boolean;
   json: boolean;
-  /** Sign a SLSA verification summary onto the chart and each image with this cosign key. */
-  attest?: AttestKey;
+  /** Sign a SLSA verification summary onto the chart and each image, so. */
+  attest?: AttestSigner;
 }
 
-/** The key that signs verification summaries: one given, or the embedded one (made when missing). */
-export type AttestKey = { kind: 'key'; keyPath: string } | { kind: 'embedded-key'; keyPath: string };
+/**
+ * Who signs verification summaries: a key given, the embedded one (made when missing), or keyless
+ * with GitHub Actions' OIDC token (a Sigstore of one's own: its Fulcio and Rekor).
+ */
+export type AttestSigner =
+  { kind: 'key'; keyPath: string } | { kind: 'embedded-key'; keyPath: string } | { kind: 'keyless'; fulcioUrl?: string; rekorUrl?: string };
 
 export interface ReproduceOptions {
   chart: DigestReference;
@@ -61,16 +65,22 @@ export function verifyOptions(operands: readonly string[], f: FlagValues): Verif
     apiVersions: f['api-versions'] === undefined ? undefined : list(f['api-versions']),
   };
   const attestKeyGiven = text(f['attest-key']);
-  if (attestKeyGiven && !f.attest) throw new UsageError('--attest-key is for --attest; give both');
+  const [fulcioUrl, rekorUrl] = [text(f['fulcio-url']), text(f['rekor-url'])];
+  if ((attestKeyGiven || f['attest-keyless']) && !f.attest) throw new UsageError('--attest-key and --attest-keyless are for --attest; give both');
+  if (attestKeyGiven && f['attest-keyless']) throw new UsageError('give --attest-key or --attest-keyless, not both');
+  if ((fulcioUrl || rekorUrl) && !f['attest-keyless'])
+    throw new UsageError('--fulcio-url and --rekor-url are for --attest-keyless (the Sigstore of --trusted-root that signs the summaries)');
   // The embedded key by default (made when missing, as a release would make it: a keyless release
   // has none); a key named with --attest-key must exist.
   if (attestKeyGiven && !existsSync(attestKeyGiven))
     throw new UsageError(`--attest-key ${attestKeyGiven}: no such file; give the cosign private key that signs verification summaries`);
-  const attest: AttestKey | undefined = !f.attest
+  const attest: AttestSigner | undefined = !f.attest
     ? undefined
-    : attestKeyGiven
-      ? { kind: 'key', keyPath: attestKeyGiven }
-      : { kind: 'embedded-key', keyPath: join(outPaths().keys, EMBEDDED_KEY.key) };
+    : f['attest-keyless']
+      ? { kind: 'keyless', fulcioUrl, rekorUrl }
+      : attestKeyGiven
+        ? { kind: 'key', keyPath: attestKeyGiven }
+        : { kind: 'embedded-key', keyPath: join(outPaths().keys, EMBEDDED_KEY.key) };
   const missing = render.valuesFiles.find((file) => !existsSync(file));
   if (missing) throw new UsageError(`${missing}: no such file`);
   if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(render.releaseName))

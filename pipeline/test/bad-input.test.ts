@@ -43,6 +43,15 @@ describe('usage errors (exit 2, before anything runs; each case: options.unit.te
 });
 
 describe('environment errors (exit 1)', () => {
+  it('keyless verification summaries outside GitHub Actions: named before anything is verified', async () => {
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' };
+    const r = await runCli(['verify', `127.0.0.1:1/charts/koa-service@${D}`, '--key', 'package.json', '--attest', '--attest-keyless'], env);
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stderr)).toBe(
+      'verify: keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+    );
+  });
+
   it('a missing tool says which and how to get it', async () => {
     const r = await runCli([], {
       PIPELINE_TOOLS_DIR: '/nonexistent/tools',

@@ -2,7 +2,7 @@
 // registries, and the compiled CLI run as a process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outPaths, projectRoot, type OutPaths } from '../src/paths.js';
@@ -66,6 +66,31 @@ export async function hostBaseIn(registry: string, env: NodeJS.ProcessEnv): Prom
   const r = await runCli(['image', '--registry', `${registry}/bases`, '--base-image', 'host', '--json'], env);
   if (r.code !== 0) throw new Error(`the host base image did not build: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { base: string }).base;
+}
+
+/** A PATH where `cosign` is the given major, so a printed command runs unchanged. */
+export async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
+  await symlink(tool(binary), join(dir, 'cosign'));
+  return `${dir}:${process.env.PATH}`;
+}
+
+/**
+ * `npm run pipeline -- --sigstore local --skip-tests`, as a user runs it (the CLI makes its own
+ * network namespace), then its registry's storage served again on the host, as `npm run registry`
+ * does: the printed commands work against it. Stop `served` after.
+ */
+export async function localKeylessRelease(label: string): Promise<{ summary: ReleaseSummary; output: string; served: LocalRegistry }> {
+  const out = await mkdtemp(join(tmpdir(), `${label}-out-`));
+  const port = await freePort();
+  const r = await runCli(['--sigstore', 'local', '--skip-tests', '--json'], {
+    PIPELINE_OUT_DIR: out,
+    PIPELINE_CACHE_DIR: SHARED_CACHE,
+    PIPELINE_REGISTRY_PORT: String(port),
+  });
+  if (r.code !== 0) throw new Error(`the keyless release failed: ${r.stderr}`);
+  const served = await startLocalRegistry({ storageDir: join(out, 'registry'), port });
+  return { summary: JSON.parse(r.stdout) as ReleaseSummary, output: r.stdout + r.stderr, served };
 }
 
 /** The compiled command line (pipeline/dist/cli.mjs, built by the tests' global setup), as a real process. */

@@ -5,17 +5,14 @@
 // local` as a user runs it; the checks are the commands it printed, run as printed once the last
 // certificate has expired, with the stock cosign v3 and v2, and `npm run verify` as printed.
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import { run } from '../src/exec.js';
-import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
-import { tool, type ToolName } from '../src/tools.js';
-import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
+import type { LocalRegistry } from '../src/registry/local-registry.js';
+import { tool } from '../src/tools.js';
+import { localKeylessRelease, pathWithCosign, runCli } from './fixtures.js';
 
 let summary: ReleaseSummary;
 let served: LocalRegistry;
@@ -35,24 +32,8 @@ async function certificatesOf(ref: string): Promise<X509Certificate[]> {
   return found;
 }
 
-async function pathWith(binary: ToolName): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
-  await symlink(tool(binary), join(dir, 'cosign'));
-  return `${dir}:${process.env.PATH}`;
-}
-
 beforeAll(async () => {
-  const out = await mkdtemp(join(tmpdir(), 'keyless-expiry-out-'));
-  const port = await freePort();
-  const r = await runCli(['--sigstore', 'local', '--skip-tests', '--json'], {
-    PIPELINE_OUT_DIR: out,
-    PIPELINE_CACHE_DIR: SHARED_CACHE,
-    PIPELINE_REGISTRY_PORT: String(port),
-  });
-  expect(r.code, r.stderr).toBe(0);
-  summary = JSON.parse(r.stdout) as ReleaseSummary;
-  // What `npm run registry` does: serve the run's storage again, here on the host's network.
-  served = await startLocalRegistry({ storageDir: join(out, 'registry'), port });
+  ({ summary, served } = await localKeylessRelease('keyless-expiry'));
 }, 300_000);
 
 afterAll(async () => served?.stop());
@@ -71,7 +52,7 @@ describe('a keyless release, once its certificates have expired', () => {
     for (const c of certificates) expect(new Date(c.validTo).getTime()).toBeLessThan(Date.now());
 
     for (const binary of ['cosign', 'cosign-v2'] as const) {
-      const env = { ...process.env, PATH: await pathWith(binary) };
+      const env = { ...process.env, PATH: await pathWithCosign(binary) };
       for (const command of commands[binary]) {
         const r = await run('sh', ['-c', command], { env }).catch((err: Error) => err);
         expect(r instanceof Error ? `${binary}: ${command}\n${r.message}` : 'verified').toBe('verified');

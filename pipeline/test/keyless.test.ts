@@ -4,7 +4,7 @@
 // exactly as in Actions, and the printed commands, with no --insecure flag, verify with the stock
 // cosign v3 and v2. Then what must not verify, does not. (After the certificates expire:
 // keyless-expiry.expiry.ts.)
-import { mkdtemp, symlink } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +13,11 @@ import { parseDigestReference } from '@release-pipeline/core/reference.js';
 import type { ReleaseSummary } from '@release-pipeline/core/release-summary.js';
 import { releaseIdentity } from '@release-pipeline/core/trust-rule.js';
 import { CommandError, run } from '../src/exec.js';
-import { startLocalRegistry, type LocalRegistry } from '../src/registry/local-registry.js';
+import type { LocalRegistry } from '../src/registry/local-registry.js';
 import { statementsIn } from '../src/clients/cosign.js';
 import type { Statement } from '@release-pipeline/core/provenance.js';
-import { tool, type ToolName } from '../src/tools.js';
-import { freePort, runCli, SHARED_CACHE } from './fixtures.js';
+import { tool } from '../src/tools.js';
+import { localKeylessRelease, pathWithCosign, runCli } from './fixtures.js';
 
 let summary: ReleaseSummary;
 
@@ -25,27 +25,10 @@ let served: LocalRegistry;
 let output: string;
 
 beforeAll(async () => {
-  const out = await mkdtemp(join(tmpdir(), 'keyless-out-'));
-  const port = await freePort();
-  const r = await runCli(['--sigstore', 'local', '--skip-tests', '--json'], {
-    PIPELINE_OUT_DIR: out,
-    PIPELINE_CACHE_DIR: SHARED_CACHE,
-    PIPELINE_REGISTRY_PORT: String(port),
-  });
-  output = r.stdout + r.stderr;
-  expect(r.code, r.stderr).toBe(0);
-  summary = JSON.parse(r.stdout) as ReleaseSummary;
-  // What `npm run registry` does: serve the run's storage again, here on the host's network.
-  served = await startLocalRegistry({ storageDir: join(out, 'registry'), port });
+  ({ summary, output, served } = await localKeylessRelease('keyless'));
 }, 300_000);
 
 afterAll(async () => served?.stop());
-
-async function pathWith(binary: ToolName): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
-  await symlink(tool(binary), join(dir, 'cosign'));
-  return `${dir}:${process.env.PATH}`;
-}
 
 const keyless = () => {
   if (summary.signing.kind !== 'keyless') throw new Error(`signed as ${summary.signing.kind}`);
@@ -95,7 +78,7 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     it(`verifies with the stock ${binary}, as printed`, async () => {
       const v = which === 'v3' ? summary.verify : summary.verify.cosignV2!;
       for (const command of [v.image, v.chart]) {
-        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWithCosign(binary) } });
         const payload = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ critical: { image: { 'docker-manifest-digest': string } } }>;
         expect(payload.map((p) => p.critical.image['docker-manifest-digest'])).toContain(command.split('@').pop());
       }
@@ -109,7 +92,7 @@ describe('a release signed keylessly through the local Sigstore services', () =>
     it(`its provenance and SBOM verify with the stock ${binary}, as printed; the builder is the signing workflow`, async () => {
       const v = which === 'v3' ? summary.verify : summary.verify.cosignV2!;
       for (const command of [v.provenance!.image, v.provenance!.chart, v.sbom!]) {
-        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWith(binary) } });
+        const { stdout } = await run('sh', ['-c', command], { env: { ...process.env, PATH: await pathWithCosign(binary) } });
         const statement = statementsIn(stdout).pop()! as Statement<{ runDetails?: { builder: { id: string } } }>;
         expect(`sha256:${statement.subject[0]!.digest.sha256}`).toBe(command.split('@').pop());
         if (command !== v.sbom) expect(statement.predicate.runDetails!.builder.id).toBe(keyless().identity);
@@ -118,7 +101,7 @@ describe('a release signed keylessly through the local Sigstore services', () =>
   }
 
   it("the certificate carries Fulcio's GitHub Actions extensions, from the token's claims", async () => {
-    const { stdout } = await run('sh', ['-c', summary.verify.image], { env: { ...process.env, PATH: await pathWith('cosign') } });
+    const { stdout } = await run('sh', ['-c', summary.verify.image], { env: { ...process.env, PATH: await pathWithCosign('cosign') } });
     const [first] = JSON.parse(stdout.trim().split('\n').pop()!) as Array<{ optional: Record<string, string> }>;
     expect(first!.optional).toMatchObject({
       Issuer: keyless().issuer,

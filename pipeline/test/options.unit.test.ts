@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseInvocation, UsageError } from '../src/options.js';
 
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
 describe('usage errors', () => {
   it.each([
     [['--registry', 'https://ghcr.io/owner'], /^malformed registry "https:\/\/ghcr\.io\/owner": drop the scheme; write host\[:port\]\/namespace$/],
@@ -33,6 +35,23 @@ describe('usage errors', () => {
     // commander's suggestion stays on the one line.
     [['release', '--registy', 'r/n'], /^unknown option '--registy' \(Did you mean --registry\?\); see/],
     [['test', '--json', '--skip-tests'], /^unknown option '--skip-tests'/],
+    [
+      ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest-keyless'],
+      /^--attest-key and --attest-keyless are for --attest; give both$/,
+    ],
+    [
+      ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', '--attest-keyless', '--attest-key', 'package.json'],
+      /^give --attest-key or --attest-keyless, not both$/,
+    ],
+    [
+      ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', '--rekor-url', 'http://x'],
+      /^--fulcio-url and --rekor-url are for --attest-keyless/,
+    ],
+    [['--sigstore', 'local', '--rekor-url', 'http://x'], /^--sigstore local signs keylessly through the local services/],
+    [
+      ['--keyless', '--certificate-identity', 'i', '--certificate-oidc-issuer', 'o', '--rekor-url', 'http://x'],
+      /^--fulcio-url and --rekor-url need --trusted-root/,
+    ],
   ])('%j', (args, message) => {
     let err: unknown;
     try {
@@ -45,5 +64,20 @@ describe('usage errors', () => {
     expect(text.split('\n')).toHaveLength(1);
     expect(text).toMatch(message);
     expect(text).not.toContain('hunter2');
+  });
+});
+
+describe('who signs verification summaries', () => {
+  const verify = (...extra: string[]) => parseInvocation(['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', ...extra]);
+
+  it('keyless, through public-good Sigstore or the Fulcio and Rekor given', () => {
+    const signer = (inv: ReturnType<typeof parseInvocation>) => (inv.command === 'verify' ? inv.options.attest : undefined);
+    expect(signer(verify('--attest-keyless'))).toEqual({ kind: 'keyless', fulcioUrl: undefined, rekorUrl: undefined });
+    expect(signer(verify('--attest-keyless', '--fulcio-url', 'http://f', '--rekor-url', 'http://r'))).toEqual({
+      kind: 'keyless',
+      fulcioUrl: 'http://f',
+      rekorUrl: 'http://r',
+    });
+    expect(signer(verify())?.kind).toBe('embedded-key');
   });
 });

@@ -1,7 +1,7 @@
 // The whole pipeline against a real registry with the real crane, helm and cosign (v3 and v2):
 // what it publishes, that it verifies, that it is reproducible, and that the image runs.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { registryAnswers } from '../src/registry/probe.js';
 import { SYFT_ENV } from '../src/clients/syft.js';
 import { statementsIn } from '../src/clients/cosign.js';
 import { tool } from '../src/tools.js';
-import { buildGoHelper, freePort, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
+import { buildGoHelper, freePort, pathWithCosign, readSummary, runCli, tempOut, vsaCheckArgs } from './fixtures.js';
 import { runImage } from './run-image.js';
 import { venvDir } from '../locations.mjs';
 import { DEFAULT_OPTIONS } from '../src/options.js';
@@ -71,14 +71,6 @@ function comparable(doc: SpdxDocument): unknown {
 
 /** The in-toto statement of the last envelope cosign verify-attestation printed. */
 const decodeStatement = (stdout: string): Statement => statementsIn(stdout).pop()!;
-
-/** A PATH where `cosign` is the given major, so the summary's commands run unchanged. */
-async function pathWithCosign(binary: 'cosign' | 'cosign-v2'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${binary}-path-`));
-  await mkdir(dir, { recursive: true });
-  await symlink(tool(binary), join(dir, 'cosign'));
-  return `${dir}:${process.env.PATH}`;
-}
 
 describe('a release from a fresh output folder', () => {
   it('ran every step, independent ones at once, each stage after the one it needs', () => {

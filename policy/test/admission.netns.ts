@@ -6,9 +6,12 @@
 // identity, a pre-release tag's identity, an image without provenance, another repository's.
 // Runs in a network namespace of its own (the netns tier): both engines would otherwise reach for
 // Sigstore's public services where the policy names them.
+import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignAttestArgs, cosignSignArgs, PredicateType, type Policy, type Signer } from '@release-pipeline/core/cosign-args.js';
 import { formatDigestReference, parseDigestReference, type DigestReference } from '@release-pipeline/core/reference.js';
@@ -21,6 +24,7 @@ import { projectRoot } from '@release-pipeline/pipeline/paths.js';
 import { startLocalSigstore, type LocalSigstore } from '@release-pipeline/pipeline/sigstore/local-stack.js';
 import type { WorkflowRun } from '@release-pipeline/pipeline/sigstore/oidc-issuer.js';
 import { tool } from '@release-pipeline/pipeline/tools.js';
+import { venvDir } from '@release-pipeline/pipeline/locations.mjs';
 import { hostBaseIn, runCli, SHARED_CACHE, testRegistry } from '@release-pipeline/pipeline/test/fixtures.js';
 
 const REPOSITORY = 'acme/koa-service';
@@ -108,18 +112,20 @@ afterAll(async () => {
 });
 
 /** Each case and what each engine must say: admitted, or denied for the reason given (a pattern of its message). */
-const CASES: Array<[name: string, policyController: 'admitted' | RegExp, kyverno: 'admitted' | RegExp]> = [
-  ['the released image', 'admitted', 'admitted'],
-  ['the release identity, signed and attested again (the signing here works)', 'admitted', 'admitted'],
-  ['an unsigned image', /no matching attestations/, /no signatures found/],
-  ["another workflow's identity", /none of the expected identities matched/, /subject mismatch/],
-  ["a pre-release tag's identity", /none of the expected identities matched/, /subject mismatch/],
-  ['an image without provenance', /no matching attestations/, /no matching attestations/],
-  ["another repository's identity", /none of the expected identities matched/, /subject mismatch/],
-  // The certificate's run extensions: Kyverno checks them (additionalExtensions); the
-  // ClusterImagePolicy has no field for them, and admits (policy/README.md says so).
-  ['the release identity in a run another event started', 'admitted', /githubWorkflowTrigger|extension/i],
+const CASES: Array<[name: string, policyController: Expected, kyvernoClusterPolicy: Expected, kyvernoImageValidatingPolicy: Expected]> = [
+  ['the released image', 'admitted', 'admitted', 'admitted'],
+  ['the release identity, signed and attested again (the signing here works)', 'admitted', 'admitted', 'admitted'],
+  ['an unsigned image', /no matching attestations/, /no signatures found/, /not signed by the release workflow/],
+  ["another workflow's identity", /none of the expected identities matched/, /subject mismatch/, /not signed by the release workflow/],
+  ["a pre-release tag's identity", /none of the expected identities matched/, /subject mismatch/, /not signed by the release workflow/],
+  ['an image without provenance', /no matching attestations/, /no matching attestations/, /no SLSA provenance/],
+  ["another repository's identity", /none of the expected identities matched/, /subject mismatch/, /not signed by the release workflow/],
+  // The certificate's run extensions: the ClusterPolicy checks them (additionalExtensions); the
+  // ClusterImagePolicy has no field for them and the ImageValidatingPolicy's attestor does not
+  // read them: both admit (policy/README.md says so).
+  ['the release identity in a run another event started', 'admitted', /githubWorkflowTrigger|extension/i, 'admitted'],
 ];
+type Expected = 'admitted' | RegExp;
 
 const expectAdmission = (said: string, expected: 'admitted' | RegExp) =>
   expected === 'admitted' ? expect(said).toBe('admitted') : (expect(said).toMatch(/^denied: /), expect(said).toMatch(expected));
@@ -135,6 +141,23 @@ async function localized(file: string, extra: (text: string) => string = (t) => 
 }
 
 const base64Of = async (path: string) => Buffer.from(await readFile(path)).toString('base64');
+
+/** A static HTTP server of a directory on 127.0.0.1 (the TUF repository). */
+async function serveDirectory(root: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = join(root, normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    readFile(path).then(
+      (body) => res.writeHead(200).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('the sigstore policy-controller (its tester) with the shipped ClusterImagePolicy', () => {
   let policy: string;
@@ -182,6 +205,31 @@ describe('the sigstore policy-controller (its tester) with the shipped ClusterIm
     it(`${expected === 'admitted' ? 'admits' : 'denies'} ${name}`, async () => expectAdmission(await admission(images.get(name)!), expected));
 });
 
+/** A Pod running `image` in a namespace the policies apply to (the label comes from the values file). */
+async function podRunning(image: string): Promise<string> {
+  const pod = join(dir, `pod-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(pod, `apiVersion: v1\nkind: Pod\nmetadata: {name: koa, namespace: default}\nspec:\n  containers:\n    - name: koa\n      image: ${image}\n`);
+  return pod;
+}
+
+/** `kyverno apply`: 'admitted' (exit 0, every rule passed), 'denied: …' (a rule failed, none errored), or 'unclear: …' (an error: it could not check). */
+async function kyvernoApply(policy: string, values: string, image: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return run(tool('kyverno'), ['apply', policy, '--resource', await podRunning(image), '--values-file', values, '--registry', '--remove-color'], { env }).then(
+    (r) => (/pass: [1-9]\d*, fail: 0, warn: 0, error: 0/.test(r.stdout) ? 'admitted' : `unclear: ${r.stdout}`),
+    (err: CommandError) => (/pass: \d+, fail: [1-9]\d*, warn: 0, error: 0/.test(err.output) ? `denied: ${err.output}` : `unclear: ${err.output}`),
+  );
+}
+
+/** Kyverno's values file: the namespace the Pods run in carries the label the policies select. */
+async function kyvernoValues(): Promise<string> {
+  const values = join(dir, 'kyverno-values.yaml');
+  await writeFile(
+    values,
+    'apiVersion: cli.kyverno.io/v1alpha1\nkind: Value\nmetadata: {name: values}\nnamespaceSelector:\n  - name: default\n    labels: {policy.sigstore.dev/include: "true"}\n',
+  );
+  return values;
+}
+
 describe('the Kyverno CLI with the shipped ClusterPolicy', () => {
   let policy: string;
   let values: string;
@@ -212,31 +260,46 @@ describe('the Kyverno CLI with the shipped ClusterPolicy', () => {
         ].join('\n'),
       ),
     );
-    values = join(dir, 'kyverno-values.yaml');
-    await writeFile(
-      values,
-      'apiVersion: cli.kyverno.io/v1alpha1\nkind: Value\nmetadata: {name: values}\nnamespaceSelector:\n  - name: default\n    labels: {policy.sigstore.dev/include: "true"}\n',
-    );
+    values = await kyvernoValues();
   });
 
-  /**
-   * 'admitted' (exit 0, every rule passed), 'denied: …' (a rule failed, none errored: the engine
-   * checked and refused), or 'unclear: …' (an error: the engine could not check).
-   */
-  const admission = async (image: string) => {
-    const pod = join(dir, `pod-${Math.random().toString(36).slice(2)}.yaml`);
-    await writeFile(
-      pod,
-      `apiVersion: v1\nkind: Pod\nmetadata: {name: koa, namespace: default}\nspec:\n  containers:\n    - name: koa\n      image: ${image}\n`,
-    );
-    return run(tool('kyverno'), ['apply', policy, '--resource', pod, '--values-file', values, '--registry', '--remove-color']).then(
-      (r) => (/pass: [1-9]\d*, fail: 0, warn: 0, error: 0/.test(r.stdout) ? 'admitted' : `unclear: ${r.stdout}`),
-      (err: CommandError) => (/pass: \d+, fail: [1-9]\d*, warn: 0, error: 0/.test(err.output) ? `denied: ${err.output}` : `unclear: ${err.output}`),
-    );
-  };
+  const admission = (image: string) => kyvernoApply(policy, values, image);
 
   for (const [name, , expected] of CASES)
     it(`${expected === 'admitted' ? 'admits' : 'denies'} ${name}`, async () => expectAdmission(await admission(images.get(name)!), expected));
+});
+
+describe('the Kyverno CLI with the shipped ImageValidatingPolicy', () => {
+  let policy: string;
+  let values: string;
+  let env: NodeJS.ProcessEnv;
+  let tuf: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    // Its keyless attestor always starts a TUF client: the trusted root is served from a TUF
+    // repository of the test's own on loopback (python-tuf, policy/test/tuf_repository.py), and
+    // named inline as well.
+    const repo = join(dir, 'tuf');
+    const rootJson = (await run(join(venvDir(), 'bin', 'python'), [join(policyDir, 'test', 'tuf_repository.py'), repo, stack.trustedRoot])).stdout.trim();
+    tuf = await serveDirectory(repo);
+    const [trustedRoot, tufRoot] = [await readFile(stack.trustedRoot, 'utf8'), await base64Of(rootJson)];
+    policy = await localized('kyverno/image-validating-policy.yaml', (t) =>
+      t.replace(
+        /^(\s+)keyless:\n/m,
+        (all, pad: string) =>
+          `${pad}trustedRoot:\n${pad}  value: '${trustedRoot.replace(/\s*\n\s*/g, ' ')}'\n${pad}tuf:\n${pad}  mirror: ${tuf.url}\n${pad}  root:\n${pad}    data: ${tufRoot}\n${all}`,
+      ),
+    );
+    values = await kyvernoValues();
+    // The TUF clients keep their caches under HOME: one of the test's own.
+    env = { ...process.env, HOME: await mkdtemp(join(tmpdir(), 'kyverno-home-')) };
+  });
+
+  afterAll(async () => tuf?.close());
+
+  for (const [name, , , expected] of CASES)
+    it(`${expected === 'admitted' ? 'admits' : 'denies'} ${name}`, async () =>
+      expectAdmission(await kyvernoApply(policy, values, images.get(name)!, env), expected));
 });
 
 it('the cases are the images released and copied here, by digest', () => {

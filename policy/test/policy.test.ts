@@ -62,6 +62,18 @@ describe('Kyverno ClusterPolicy', () => {
   });
 });
 
+describe('Kyverno ImageValidatingPolicy', () => {
+  it('names the identity and issuer the release workflow signs as, every image, digests, Deny', async () => {
+    const p = parse(await readFile(join(policyDir, 'kyverno', 'image-validating-policy.yaml'), 'utf8')) as any;
+    expect(p).toMatchObject({ apiVersion: 'policies.kyverno.io/v1', kind: 'ImageValidatingPolicy' });
+    expect(p.spec.validationActions).toEqual(['Deny']);
+    expect(p.spec.matchImageReferences).toEqual([{ expression: 'true' }]);
+    expect(p.spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
+    expect(p.spec.matchConstraints.namespaceSelector).toEqual({ matchLabels: { 'policy.sigstore.dev/include': 'true' } });
+    expect(p.spec.attestors[0].cosign.keyless.identities).toEqual([{ issuer: GITHUB_ACTIONS_ISSUER, subjectRegExp: RELEASE_IDENTITIES }]);
+  });
+});
+
 describe('policy-controller ClusterImagePolicy', () => {
   const crd = () => readFile(join(policyDir, 'policy-controller', 'crd', 'clusterimagepolicy.crd.yaml'), 'utf8');
 

@@ -52,6 +52,9 @@ export const FLAGS = {
   'allow-dirty': { help: 'accept provenance that says the build had uncommitted changes' },
   attest: { help: 'sign a SLSA verification summary onto the chart and each image' },
   'attest-key': { value: 'PATH', help: 'with --attest: the cosign private key (default: the embedded key)' },
+  'attest-keyless': {
+    help: "with --attest: sign keylessly with GitHub Actions' OIDC token (ACTIONS_ID_TOKEN_REQUEST_*), through public-good Sigstore or --fulcio-url and --rekor-url",
+  },
   json: { help: 'print the result as JSON' },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -161,6 +164,9 @@ export const COMMAND_SPECS = [
       'plain-http',
       'attest',
       'attest-key',
+      'attest-keyless',
+      ['fulcio-url', 'with --attest-keyless: the Fulcio of the --trusted-root Sigstore'],
+      ['rekor-url', 'with --attest-keyless: the Rekor of the --trusted-root Sigstore'],
       'json',
     ],
   },

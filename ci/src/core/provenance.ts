@@ -41,21 +41,25 @@ export interface ProvenancePredicate {
 /** A pinned tool, as in tools.lock. */
 export interface PinnedTool {
   name: string;
+  /** The Go package built (its module's path prefixes it). */
   module: string;
   version: string;
   scope: string;
+  /** Built in this module's own directory (`module=PATH`: its go.mod has replace directives). */
+  builtIn?: string;
 }
 
-/** tools.lock's lines ("name module version scope"), comments and blanks skipped. */
+/** tools.lock's lines ("name package version scope [module=PATH]"), comments and blanks skipped. */
 export function parseToolsLock(text: string): PinnedTool[] {
   return text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => {
-      const [name, module, version, scope] = l.split(/\s+/);
+      const [name, module, version, scope, extra] = l.split(/\s+/);
       if (!name || !module || !version) throw new PipelineError('build', `tools.lock: "${l}" is not "name module version scope"`);
-      return { name, module, version, scope: scope ?? 'all' };
+      const builtIn = extra?.startsWith('module=') ? extra.slice('module='.length) : undefined;
+      return { name, module, version, scope: scope ?? 'all', builtIn };
     });
 }
 
