@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // One file at a time: each starts a local Sigstore, and its timestamp authority must have the
+    // namespace's port 2112 (its metrics; not configurable).
+    fileParallelism: false,
     globalSetup: ['scripts/vitest-global-setup.ts'],
   },
 });

@@ -75,7 +75,7 @@ build_tool() {
   local dir src
   dir=$(module_dir "$module" "$version") && [ -n "$dir" ] || return 1
   src="$out/src"
-  cp -R "$dir" "$src" && chmod -R u+w "$src"
+  { cp -R "$dir" "$src" && chmod -R u+w "$src"; } || return 1
   (cd "$src" && go build "${flags[@]}" -o "$out/$name" "./${pkg#"$module"/}")
 }
 
@@ -107,6 +107,8 @@ while read -r name pkg version use extra; do
     echo "tools: failed to install $name $version; check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2
     status=1
   fi
+  # The module's copy came read-only from the module cache: writable first, so it can go.
+  chmod -R u+w "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
 done < "$lock"
 [ $status -eq 0 ] && echo "tools: pinned tools ready in $bin" >&2

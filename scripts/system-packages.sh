@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the local Sigstore needs beside the Go tools: the
-# MariaDB server its transparency log (Trillian) keeps its trees in. Installed, not started: each
-# run starts a server of its own in a temporary directory (pipeline/src/sigstore/database.ts).
+# MariaDB server its transparency log (Trillian) keeps its trees in. The runs never use the system's
+# service (which Debian starts where an init system runs): each starts a server of its own from an
+# empty directory, on a port of its own (pipeline/src/sigstore/database.ts).
 # Needs root and apt-get; otherwise it says what to install.
 set -euo pipefail
 

@@ -10,8 +10,8 @@
 // Before a tier runs, scripts/bootstrap.sh installs what it needs, idempotently.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ let interrupted;
  */
 async function step(command, args, env = process.env, log = undefined) {
   if (interrupted) return 128 + interrupted;
-  const out = log ? (await open(log, 'w')).fd : 'inherit';
+  const out = log ? openSync(log, 'w') : 'inherit';
   const child = spawn(command, args, { cwd: root, stdio: log ? ['ignore', out, out] : 'inherit', env });
   running.add(child);
   const [code, signal] = await once(child, 'exit');
@@ -62,12 +62,13 @@ for (const [signal, n] of [
     for (const child of running) child.kill(signal);
   });
 
-const bootstrapped = new Set();
+/** Each profile's bootstrap, run once per run, by its exit code (the full one also installs the packages). */
+const bootstrapped = new Map();
 async function bootstrap(profile) {
-  // The full bootstrap also installs the packages; either is done once per run.
-  if (bootstrapped.has(profile) || bootstrapped.has('dev')) return 0;
-  bootstrapped.add(profile);
-  return step('bash', [join(root, 'scripts', 'bootstrap.sh')], { ...process.env, BOOTSTRAP_PROFILE: profile });
+  if (bootstrapped.get('dev') === 0) return 0;
+  if (!bootstrapped.has(profile))
+    bootstrapped.set(profile, await step('bash', [join(root, 'scripts', 'bootstrap.sh')], { ...process.env, BOOTSTRAP_PROFILE: profile }));
+  return bootstrapped.get(profile);
 }
 
 /**
@@ -86,6 +87,7 @@ if (group === 'all' && ((await bootstrap('packages')) !== 0 || (await step('npm'
 
 const reports = await mkdtemp(join(tmpdir(), 'test-tiers-'));
 const counts = [];
+const beside = [];
 let failed;
 try {
   /** Runs a tier; resolves to its counts once it has ended. */
@@ -128,10 +130,9 @@ try {
       bad: code !== 0 || r.numFailedTests > 0 || !r.success,
     };
   };
-  const beside = [];
   for (const name of GROUPS[group]) {
     if (TIERS[name].background) {
-      // Its bootstrap first, alone: two at once would share node_modules.
+      // Its bootstrap first, alone (two at once would share node_modules); runTier sees its result.
       await bootstrap(TIERS[name].bootstrap);
       beside.push(runTier(name));
     } else counts.push(await runTier(name));
@@ -139,6 +140,9 @@ try {
   counts.push(...(await Promise.all(beside)));
   failed = counts.some((c) => c.bad);
 } finally {
+  // A tier that threw: what runs beside it is stopped and waited for before its reports go.
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.allSettled(beside);
   await rm(reports, { recursive: true, force: true });
 }
 

@@ -133,6 +133,8 @@ describe('keyless signing that must fail: one line, nothing signed, nothing tagg
         env.ISSUER!,
         '--trusted-root',
         env.TRUSTED_ROOT!,
+        '--rekor-url',
+        env.REKOR_URL!,
         '--base-image',
         base,
         '--skip-tests',
@@ -164,7 +166,23 @@ describe('keyless signing that must fail: one line, nothing signed, nothing tagg
   // other and is the failure reported.
   const SIGNING_FAILED = /^pipeline: (sign: signing|attest: attaching the \S+ attestation to) .* failed: /;
 
-  const stackEnv = (s: LocalSigstore) => ({ ...(s.env as Record<string, string>), ISSUER: s.issuer, TRUSTED_ROOT: s.trustedRoot });
+  const stackEnv = (s: LocalSigstore) => ({ ...(s.env as Record<string, string>), ISSUER: s.issuer, TRUSTED_ROOT: s.trustedRoot, REKOR_URL: s.rekorUrl });
+
+  it('a trusted root that names a transparency log, without --rekor-url: refused before anything is published', async () => {
+    const r = await runCli(
+      [
+        'release', '--registry', `${registry.address}/no-rekor-url`, '--keyless', '--certificate-identity', releaseIdentity(REPOSITORY, 'main-branch-build'),
+        '--certificate-oidc-issuer', stack.issuer, '--trusted-root', stack.trustedRoot, '--fulcio-url', stack.fulcioUrl, '--base-image', base, '--skip-tests',
+        '--revision', git.revision, '--commit-time', String(git.commitTime), '--commit-count', String(git.commitCount),
+      ],
+      { PIPELINE_OUT_DIR: out, PIPELINE_CACHE_DIR: SHARED_CACHE, ...stackEnv(stack) },
+    ); // prettier-ignore
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `pipeline: --trusted-root ${stack.trustedRoot} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
+    );
+    await nothingLeft('no-rekor-url');
+  });
 
   it('Fulcio unreachable', async () => {
     const r = await release('no-fulcio', stackEnv(stack), ['--fulcio-url', 'http://127.0.0.1:1', '--timestamp-url', stack.timestampUrl]);

@@ -38,7 +38,10 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
+  const stopped = await Promise.race([gone.then(() => true), sleep(3000).then(() => false)]);
+  if (stopped) return;
+  child.kill('SIGKILL');
+  await gone;
 }
 
 /** SIGKILL to every process of the group led by `pid`; nothing if the group is already gone. */

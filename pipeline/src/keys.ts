@@ -1,5 +1,6 @@
 // Signing material for the host pipeline: the embedded default key pair (generated once, empty
 // password), or the user's key / certificate given by path. Passwords come from COSIGN_PASSWORD.
+import { trustedRootNamesLog } from './trusted-root.js';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -110,6 +111,12 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
       const own = mode.sigstore;
       const signing = actionsKeylessSigner(env, own, mode.timestampUrl);
       if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
+      // Verifiers expect a log entry where the trusted root names a log (./trusted-root.ts): sign into it.
+      if (own && !own.rekorUrl && (await trustedRootNamesLog(own.trustedRootPath)))
+        throw new PipelineError(
+          'input',
+          `--trusted-root ${own.trustedRootPath} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
+        );
       // A Sigstore of one's own without a transparency log: the trusted root and a timestamp stand in.
       const unlogged = own !== undefined && own.rekorUrl === undefined;
       return {

@@ -10,6 +10,8 @@ export interface Service {
   readonly child: ChildProcess;
   /** The last few KB of what it printed. */
   log(): string;
+  /** Why it could not be started (spawn's error), if so. */
+  failure(): Error | undefined;
   stop(): Promise<void>;
 }
 
@@ -22,18 +24,22 @@ export interface ServiceOptions {
 export function startService(label: string, command: string, args: readonly string[], options: ServiceOptions = {}): Service {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let log = '';
+  let failure: Error | undefined;
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-4000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   // A command that cannot start (ENOENT) ends as an exit with the error kept for the report.
-  child.on('error', (err) => (log += `\n${err.message}`));
+  child.on('error', (err) => {
+    failure = err;
+    log += `\n${err.message}`;
+  });
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await gone;
   };
-  return { label, child, log: () => log, stop: options.kill ? kill : () => stopProcess(child) };
+  return { label, child, log: () => log, failure: () => failure, stop: options.kill ? kill : () => stopProcess(child) };
 }
 
 /**
@@ -48,5 +54,7 @@ export async function whenReady<T>(service: Service, probe: () => Promise<T | un
     await sleep(100);
   }
   const last = service.log().split('\n').filter(Boolean).slice(-3).join(' | ');
-  throw new PipelineError('environment', `the local ${service.label} did not start: ${last || 'it printed nothing'}`);
+  const { exitCode, signalCode } = service.child;
+  const ended = exitCode !== null ? `exited ${exitCode}` : signalCode !== null ? `killed by ${signalCode}` : 'not ready in 15 s';
+  throw new PipelineError('environment', `the local ${service.label} did not start (${ended}): ${last || 'it printed nothing'}`, { cause: service.failure() });
 }

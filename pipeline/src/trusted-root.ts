@@ -14,7 +14,11 @@ export function namesTransparencyLog(root: unknown): boolean {
 /** The policy with what its trusted root expects: `offline` (no log entry, no SCT) only where it names no log. */
 export async function expectingLogs(policy: Policy): Promise<Policy> {
   if (policy.kind !== 'identity' || !policy.trustedRootPath) return policy;
-  const path = policy.trustedRootPath;
+  return { ...policy, offline: !(await trustedRootNamesLog(policy.trustedRootPath)) };
+}
+
+/** Whether the trusted root at `path` names a transparency log; one that cannot be read is an input error naming it. */
+export async function trustedRootNamesLog(path: string): Promise<boolean> {
   const text = await readFile(path, 'utf8').catch((err: unknown) => {
     throw new PipelineError('input', `--trusted-root ${path}: cannot be read; give the trusted_root.json of the Sigstore that signed`, { cause: err });
   });
@@ -24,5 +28,5 @@ export async function expectingLogs(policy: Policy): Promise<Policy> {
   } catch (err) {
     throw new PipelineError('input', `--trusted-root ${path}: not JSON; give a trusted_root.json (cosign trusted-root create makes one)`, { cause: err });
   }
-  return { ...policy, offline: !namesTransparencyLog(root) };
+  return namesTransparencyLog(root);
 }

@@ -107,8 +107,11 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await registry?.stop();
+  try {
+    await stack?.stop();
+  } finally {
+    await registry?.stop();
+  }
 });
 
 /** Each case and what each engine must say: admitted, or denied for the reason given (a pattern of its message). */
@@ -145,7 +148,8 @@ const base64Of = async (path: string) => Buffer.from(await readFile(path)).toStr
 /** A static HTTP server of a directory on 127.0.0.1 (the TUF repository). */
 async function serveDirectory(root: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = join(root, normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    // Inside root only: the normalized absolute path is joined to it.
+    const path = join(root, normalize(new URL(req.url ?? '/', 'http://x').pathname));
     readFile(path).then(
       (body) => res.writeHead(200).end(body),
       () => res.writeHead(404).end(),

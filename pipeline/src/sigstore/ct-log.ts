@@ -34,6 +34,8 @@ export async function ctLogKey(dir: string): Promise<CtLogKey> {
 
 /** A log at `port` with `key`, trusting the certificates in `rootsPath` (PEM). */
 export async function startCtLog(dir: string, port: number, key: CtLogKey, rootsPath: string): Promise<CtLog> {
+  // From empty, always: tiles a killed run left are signed by another key.
+  await rm(join(dir, 'tiles'), { recursive: true, force: true });
   await mkdir(join(dir, 'tiles'), { recursive: true });
   const { keyPath } = key;
   const log = startService(

@@ -6,7 +6,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PipelineError } from '@release-pipeline/core/errors.js';
-import { run } from '../exec.js';
+import { CommandError, run } from '../exec.js';
 import { freePort } from '../free-port.js';
 import { startService, whenReady } from '../service.js';
 import { MissingToolError, toolsFolder } from '../tools.js';
@@ -42,6 +42,8 @@ export async function startDatabase(dir: string): Promise<Database> {
     throw new MissingToolError(`missing file: Trillian's schema is not at ${schema}; run 'npm run tools'`, err);
   });
   const data = join(dir, 'data');
+  // From empty, always: what a run killed before its stop left behind is not a log to reuse.
+  await rm(dir, { recursive: true, force: true });
   await mkdir(data, { recursive: true });
   const port = await freePort();
   // No system tables and no accounts (--skip-grant-tables); small redo log and buffer pool: a
@@ -69,7 +71,11 @@ export async function startDatabase(dir: string): Promise<Database> {
     await sql(tables, 'trillian');
   } catch (err) {
     await stop();
-    throw err instanceof PipelineError ? err : new PipelineError('environment', `the local MariaDB server did not take Trillian's schema`, { cause: err });
+    throw err instanceof CommandError
+      ? new PipelineError('environment', `the local MariaDB server did not take Trillian's schema: ${err.output.trim().split('\n').pop() ?? ''}`, {
+          cause: err,
+        })
+      : err;
   }
   return { uri: `root@tcp(127.0.0.1:${port})/trillian`, stop };
 }

@@ -79,6 +79,8 @@ export async function startLocalSigstore(
     // Rekor and its database take a few seconds: they come up while Fulcio and the CT log do.
     // Stopping waits for it to be up (or to have failed, stopping what it started) first.
     const rekor = startTransparencyLog(join(dir, 'rekor'));
+    // Its failure is reported where it is awaited below; until then it must not go unhandled.
+    rekor.catch(() => undefined);
     stops.push(() =>
       rekor.then(
         (log) => log.stop(),
