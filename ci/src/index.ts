@@ -8,7 +8,7 @@ import { parseDigestReference, parseRegistryTarget } from './core/reference.js';
 import type { ReleaseSummary } from './core/release-summary.js';
 import type { CommitFacts } from './core/chart-package.js';
 import { GITHUB_ACTIONS_ISSUER, type Policy } from './core/cosign-args.js';
-import { EMBEDDED_KEY, type SigningMode } from './core/signing-mode.js';
+import { EMBEDDED_KEY, type AttestSigner, type SigningMode } from './core/signing-mode.js';
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './core/images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
@@ -312,16 +312,29 @@ export class ReleasePipeline {
     certificateOidcIssuer = GITHUB_ACTIONS_ISSUER,
     /** Reach the registry over plain HTTP. */
     plainHttp = false,
+    /**
+     * Sign a SLSA verification summary onto the chart and each image, as the chained signer:
+     * with-keyless (keylessly, logged, as the workflow) or with-key.
+     */
+    attest = false,
   ): Promise<string> {
     const ref = parseDigestReference(chart, '--chart');
     if (!publicKey === !certificateIdentity)
       throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
-    let box = withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login());
+    const signer = attest ? this.attestSigner() : undefined;
+    // The chained signer's toolbox (its secrets, the trusted root of with-sigstore, a call of its own)
+    // when summaries are signed or a Sigstore of one's own is trusted; otherwise cached as a pure check.
+    let box = signer || this.trustedRoot ? this.signingToolbox(FUNCTION_TOOLS.verify) : withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login());
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy: Policy = publicKey
       ? { kind: 'key', publicKeyPath: PUBLIC_KEY_PATH }
-      : { kind: 'identity', identity: { exact: certificateIdentity! }, issuer: certificateOidcIssuer };
-    return step(box, verifyArgs({ chart: ref, policy, plainHttp })).stdout();
+      : {
+          kind: 'identity',
+          identity: { exact: certificateIdentity! },
+          issuer: certificateOidcIssuer,
+          trustedRootPath: this.trustedRoot ? TRUSTED_ROOT_PATH : undefined,
+        };
+    return step(box, verifyArgs({ chart: ref, policy, plainHttp, attest: signer })).stdout();
   }
 
   /**
@@ -385,6 +398,19 @@ export class ReleasePipeline {
 
   private login(): ToolboxSecrets {
     return { login: this.username && this.password ? { username: this.username, password: this.password } : undefined };
+  }
+
+  /** Who signs verification summaries: the chained signer (with-keyless, or with-key). */
+  private attestSigner(): AttestSigner {
+    const signing = this.signing();
+    switch (signing.kind) {
+      case 'keyless':
+        return { kind: 'keyless', fulcioUrl: signing.sigstore?.fulcioUrl, rekorUrl: signing.sigstore?.rekorUrl };
+      case 'key':
+        return { kind: 'key', keyPath: signing.keyPath };
+      default:
+        throw new PipelineError('internal', `verify --attest: no summaries are signed ${signing.kind}`);
+    }
   }
 
   /** The signer chained in: a key, or keyless (with a Sigstore of one's own); checked before any side effect. */

@@ -9,7 +9,7 @@ import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '@release-pipeline/core/images.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
-import { CALL_NONCE } from '../src/toolbox.js';
+import { CALL_NONCE, KEY_PATH } from '../src/toolbox.js';
 import { callModule, execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
 
 const srcDir = fileURLToPath(new URL('../src', import.meta.url));
@@ -201,6 +201,41 @@ describe('keyless signing, as in GitHub Actions', () => {
       `ghcr.io/acme/koa-service@${D}`,
       '--json',
     ]);
+  });
+});
+
+describe('verify --attest: verification summaries signed as the chained signer', () => {
+  const chart = `ghcr.io/acme/charts/koa-service@${D}`;
+  const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
+
+  it('keyless, as the workflow: the OIDC request as a secret, a call of its own', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.withKeyless('https://actions.example/token?x=1', secret('token'), identity).verify(chart, undefined, identity, undefined, false, true));
+    const s = asked().at(-1)!;
+    expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
+    expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
+    expect(s.execs.at(-1)).toEqual([
+      'node',
+      'pipeline/dist/cli.mjs',
+      'verify',
+      chart,
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      '--attest',
+      '--attest-keyless',
+    ]);
+    expect(s.env[CALL_NONCE]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('with a key: the key as a secret file', async () => {
+    await call((p) => p.withKey(secret('key')).verify(chart, undefined, identity, undefined, false, true));
+    expect(asked().at(-1)!.execs.at(-1)!.slice(-3)).toEqual(['--attest', '--attest-key', KEY_PATH]);
+  });
+
+  it('with no signer chained: refused before anything runs', async () => {
+    await expect(call((p) => p.verify(chart, undefined, identity, undefined, false, true))).rejects.toThrow(/signing needs a signer: chain with-key/);
   });
 });
 

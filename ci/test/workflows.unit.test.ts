@@ -60,6 +60,21 @@ describe('workflows', () => {
     expect(args).not.toMatch(/secrets\./);
   });
 
+  it('release: then verifies the release from its chart and signs verification summaries keylessly, as the same workflow', () => {
+    const wf = parse(read(workflows[1]!)) as Workflow & { jobs: Record<string, { needs?: string; outputs?: Record<string, string> }> };
+    expect(wf.jobs.release!.outputs).toEqual({ chart: '${{ fromJSON(steps.release.outputs.output).chart.ref }}' });
+    const job = wf.jobs['verification-summary']!;
+    expect(job.needs).toBe('release');
+    expect(job.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
+    const args = job.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'))!.with!.args!;
+    const chain = args.split(' ').filter((w) => /^[a-z][a-z-]+$/.test(w) && !w.startsWith('-'));
+    expect(chain).toEqual(['with-registry-auth', 'with-keyless', 'verify']);
+    expect(args).toContain('--chart "${{ needs.release.outputs.chart }}"');
+    expect(args).toContain('--certificate-identity "${GITHUB_SERVER_URL}/${{ github.workflow_ref }}"');
+    expect(args).toMatch(/ --attest$/);
+    expect(args).not.toMatch(/secrets\./);
+  });
+
   it("release: passes the commit's facts only; the module computes the version and times from them", () => {
     const wf = parse(read(workflows[1]!)) as Workflow;
     const job = wf.jobs.release!;

@@ -13,7 +13,7 @@ import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import type { ToolAccess } from './context.js';
 import { actionsKeylessSigner, signingSetup } from './keys.js';
-import type { AttestSigner } from './verify-options.js';
+import type { AttestSigner } from '@release-pipeline/core/signing-mode.js';
 import { cosignAttest, cosignReason, type SignerAccess } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import { manifestAtTag } from './clients/crane.js';

@@ -1,5 +1,6 @@
 // `npm run verify` arguments: the chart by digest, the signing policy, and what the chart will be
 // installed with (values, release name, namespace), all checked before anything runs.
+import type { AttestSigner } from '@release-pipeline/core/signing-mode.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '@release-pipeline/core/cosign-args.js';
@@ -32,16 +33,9 @@ export interface VerifyOptions {
   allowDirty: boolean;
   plainHttp: boolean;
   json: boolean;
-  /** Sign a SLSA verification summary onto the chart and each image, so. */
+  /** Sign a SLSA verification summary onto the chart and each image, as this signer. */
   attest?: AttestSigner;
 }
-
-/**
- * Who signs verification summaries: a key given, the embedded one (made when missing), or keyless
- * with GitHub Actions' OIDC token (a Sigstore of one's own: its Fulcio and Rekor).
- */
-export type AttestSigner =
-  { kind: 'key'; keyPath: string } | { kind: 'embedded-key'; keyPath: string } | { kind: 'keyless'; fulcioUrl?: string; rekorUrl?: string };
 
 export interface ReproduceOptions {
   chart: DigestReference;

@@ -31,3 +31,10 @@ export const EMBEDDED_KEY = { key: 'cosign.key', pub: 'cosign.pub' } as const;
 
 /** The modes that need Sigstore services of their own, started by the run (in a network of its own). */
 export const startsSigstore = (mode: SigningMode): boolean => mode.kind === 'local-sigstore';
+
+/**
+ * Who signs verification summaries (`verify --attest`): a key given, the embedded one (made when
+ * missing), or keyless with GitHub Actions' OIDC token (a Sigstore of one's own: its Fulcio and Rekor).
+ */
+export type AttestSigner =
+  { kind: 'key'; keyPath: string } | { kind: 'embedded-key'; keyPath: string } | { kind: 'keyless'; fulcioUrl?: string; rekorUrl?: string };

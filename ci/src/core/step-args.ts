@@ -7,7 +7,7 @@ import type { CommitFacts } from './chart-package.js';
 import { flag } from './command-line.js';
 import type { Policy } from './cosign-args.js';
 import { formatDigestReference, type DigestReference } from './reference.js';
-import type { SigningMode } from './signing-mode.js';
+import type { AttestSigner, SigningMode } from './signing-mode.js';
 
 /** The commit's facts, where the source carries no .git (a shallow CI checkout), and the source URL. */
 export function commitArgs(commit: CommitFacts | undefined, sourceUrl?: string): string[] {
@@ -101,8 +101,21 @@ export function signArgs(o: { refs: readonly DigestReference[]; signing: Signing
   return ['sign', ...signingArgs(o.signing), ...flag('plain-http', o.plainHttp), ...o.refs.map(formatDigestReference), ...flag('json', true)];
 }
 
-export function verifyArgs(o: { chart: DigestReference; policy: Policy; plainHttp: boolean }): string[] {
-  return ['verify', formatDigestReference(o.chart), ...policyArgs(o.policy), ...flag('plain-http', o.plainHttp)];
+/** How `verify --attest` is told who signs the summaries (the embedded key is its default). */
+function attestArgs(a: AttestSigner | undefined): string[] {
+  if (!a) return [];
+  switch (a.kind) {
+    case 'embedded-key':
+      return flag('attest', true);
+    case 'key':
+      return [...flag('attest', true), ...flag('attest-key', a.keyPath)];
+    case 'keyless':
+      return [...flag('attest', true), ...flag('attest-keyless', true), ...flag('fulcio-url', a.fulcioUrl), ...flag('rekor-url', a.rekorUrl)];
+  }
+}
+
+export function verifyArgs(o: { chart: DigestReference; policy: Policy; plainHttp: boolean; attest?: AttestSigner }): string[] {
+  return ['verify', formatDigestReference(o.chart), ...policyArgs(o.policy), ...flag('plain-http', o.plainHttp), ...attestArgs(o.attest)];
 }
 
 export function releaseArgs(o: Target & BuildInputs & { signing: SigningMode; skipTests: boolean }): string[] {
