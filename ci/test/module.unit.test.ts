@@ -181,17 +181,21 @@ describe('release with a key, on a registry that needs a login', () => {
   });
 });
 
+/** A keyless call's last exec: the runner's OIDC request URL in its environment, the token as a secret, the CLI with `args`. */
+function expectKeylessExec(args: string[]): ExecState {
+  const s = asked().at(-1)!;
+  expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
+  expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
+  expect(s.execs.at(-1)).toEqual(['node', 'pipeline/dist/cli.mjs', ...args]);
+  return s;
+}
+
 describe('keyless signing, as in GitHub Actions', () => {
   it("gives cosign the runner's OIDC request URL and, as a secret, its token", async () => {
     engine.queries.length = 0;
     const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
     await call((p) => p.withKeyless('https://actions.example/token?x=1', secret('token'), identity).cosignSign([`ghcr.io/acme/koa-service@${D}`]));
-    const s = asked().at(-1)!;
-    expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
-    expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
-    expect(s.execs.at(-1)).toEqual([
-      'node',
-      'pipeline/dist/cli.mjs',
+    expectKeylessExec([
       'sign',
       '--keyless',
       '--certificate-identity',
@@ -211,12 +215,7 @@ describe('verify --attest: verification summaries signed as the chained signer',
   it('keyless, as the workflow: the OIDC request as a secret, a call of its own', async () => {
     engine.queries.length = 0;
     await call((p) => p.withKeyless('https://actions.example/token?x=1', secret('token'), identity).verify(chart, undefined, identity, undefined, false, true));
-    const s = asked().at(-1)!;
-    expect(s.env).toMatchObject({ GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://actions.example/token?x=1' });
-    expect(s.secretEnv).toEqual({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.token });
-    expect(s.execs.at(-1)).toEqual([
-      'node',
-      'pipeline/dist/cli.mjs',
+    const s = expectKeylessExec([
       'verify',
       chart,
       '--certificate-identity',
