@@ -12,11 +12,20 @@ import { EMBEDDED_KEY, type AttestSigner, type SigningMode } from './core/signin
 import { chartPackageArgs, imageArgs, publishArgs, releaseArgs, signArgs, verifyArgs } from './core/step-args.js';
 import { RUNTIME_BASE_IMAGE } from './core/images.js';
 import { FUNCTION_TOOLS } from './toolbox-plan.js';
-import { CLI, forThisCall, KEY_PATH, OUT, registryService, step, toolbox, withSecrets, type ToolboxSecrets } from './toolbox.js';
+import {
+  CLI,
+  forThisCall,
+  KEY_PATH,
+  OUT,
+  PUBLIC_KEY_PATH,
+  registryService,
+  step,
+  toolbox,
+  TRUSTED_ROOT_PATH,
+  withSecrets,
+  type ToolboxSecrets,
+} from './toolbox.js';
 import { PipelineError } from './core/errors.js';
-
-const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
-const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
 
 /** A published release: both artifacts by digest, how they were signed, and how to check them. */
 @object()
@@ -300,7 +309,7 @@ export class ReleasePipeline {
    * Verify a release from its chart: the chart's signature, then every image it deploys.
    * Example: dagger call verify --chart ghcr.io/acme/charts/koa-service@sha256:… --public-key cosign.pub
    */
-  @func({ cache: 'session' })
+  @func({ cache: 'never' })
   async verify(
     /** The chart to verify: repository@sha256:…. */
     chart: string,
@@ -322,9 +331,11 @@ export class ReleasePipeline {
     if (!publicKey === !certificateIdentity)
       throw new PipelineError('usage', 'verify needs --public-key, or --certificate-identity (with --certificate-oidc-issuer)');
     const signer = attest ? this.attestSigner() : undefined;
-    // The chained signer's toolbox (its secrets, the trusted root of with-sigstore, a call of its own)
-    // when summaries are signed or a Sigstore of one's own is trusted; otherwise cached as a pure check.
-    let box = signer || this.trustedRoot ? this.signingToolbox(FUNCTION_TOOLS.verify) : withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login());
+    // The chained signer's secrets only when summaries are signed; every call checks the registry
+    // again (signatures and summaries change there), its toolbox layers cached.
+    let box = signer
+      ? this.signingToolbox(FUNCTION_TOOLS.verify)
+      : forThisCall(this.withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login())));
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy: Policy = publicKey
       ? { kind: 'key', publicKeyPath: PUBLIC_KEY_PATH }
@@ -405,7 +416,7 @@ export class ReleasePipeline {
     const signing = this.signing();
     switch (signing.kind) {
       case 'keyless':
-        return { kind: 'keyless', fulcioUrl: signing.sigstore?.fulcioUrl, rekorUrl: signing.sigstore?.rekorUrl };
+        return { kind: 'keyless', fulcioUrl: signing.sigstore?.fulcioUrl, rekorUrl: signing.sigstore?.rekorUrl, timestampUrl: signing.timestampUrl };
       case 'key':
         return { kind: 'key', keyPath: signing.keyPath };
       default:
@@ -433,7 +444,11 @@ export class ReleasePipeline {
       keyPassword: this.keyPassword,
       oidcRequest: this.oidcRequestUrl && this.oidcRequestToken ? { url: this.oidcRequestUrl, token: this.oidcRequestToken } : undefined,
     };
-    const box = withSecrets(toolbox(this.source, tools), secrets);
-    return forThisCall(this.trustedRoot ? box.withFile(TRUSTED_ROOT_PATH, this.trustedRoot) : box);
+    return forThisCall(this.withTrustedRoot(withSecrets(toolbox(this.source, tools), secrets)));
+  }
+
+  /** The trusted root of with-sigstore, where the CLI reads it. */
+  private withTrustedRoot(box: Container): Container {
+    return this.trustedRoot ? box.withFile(TRUSTED_ROOT_PATH, this.trustedRoot) : box;
   }
 }

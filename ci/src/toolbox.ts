@@ -68,6 +68,9 @@ export interface ToolboxSecrets {
 }
 
 export const KEY_PATH = `${SECRETS}/cosign.key`;
+/** Where a call's public inputs go: the public key and the trusted root a verify trusts. */
+export const PUBLIC_KEY_PATH = '/run/inputs/cosign.pub';
+export const TRUSTED_ROOT_PATH = '/run/inputs/trusted_root.json';
 
 export function withSecrets(ctr: Container, s: ToolboxSecrets): Container {
   let c = ctr;
@@ -89,7 +92,7 @@ export const CALL_NONCE = 'PIPELINE_CALL_NONCE';
 
 /**
  * The toolbox for one call of a function with side effects (publish, cosign-sign, release,
- * end-to-end): `cache: 'never'` reaches the function's result, not the execs inside it, which a warm
+ * end-to-end) or whose answer changes with the registry (verify): `cache: 'never'` reaches the function's result, not the execs inside it, which a warm
  * engine replays from its layer cache when they are identical. A value of this call's own, set
  * before the exec, makes the exec new; the toolbox's layers before it stay cached.
  */

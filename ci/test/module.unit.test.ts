@@ -9,7 +9,7 @@ import { dag } from '@dagger.io/dagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PINNED_IMAGES, RUNTIME_BASE_IMAGE } from '@release-pipeline/core/images.js';
 import { ReleasePipeline, type Release } from '../src/index.js';
-import { CALL_NONCE, KEY_PATH } from '../src/toolbox.js';
+import { CALL_NONCE, KEY_PATH, TRUSTED_ROOT_PATH } from '../src/toolbox.js';
 import { callModule, execState, FakeEngine, isRef, type Call, type ExecState } from './fake-engine.js';
 
 const srcDir = fileURLToPath(new URL('../src', import.meta.url));
@@ -228,13 +228,69 @@ describe('verify --attest: verification summaries signed as the chained signer',
     expect(s.env[CALL_NONCE]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('with a key: the key as a secret file', async () => {
-    await call((p) => p.withKey(secret('key')).verify(chart, undefined, identity, undefined, false, true));
-    expect(asked().at(-1)!.execs.at(-1)!.slice(-3)).toEqual(['--attest', '--attest-key', KEY_PATH]);
+  it('keyless with a Sigstore of its own: its trusted root, Fulcio, Rekor and the timestamp authority', async () => {
+    engine.queries.length = 0;
+    const root = dag.directory().withNewFile('r.json', '{}').file('r.json');
+    await call((p) =>
+      p
+        .withSigstore(root, 'https://fulcio.example', 'https://rekor.example')
+        .withKeyless('https://actions.example/token?x=1', secret('token'), identity, undefined, 'https://tsa.example')
+        .verify(chart, undefined, identity, undefined, false, true),
+    );
+    const s = expectKeylessExec([
+      'verify',
+      chart,
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      '--trusted-root',
+      TRUSTED_ROOT_PATH,
+      '--attest',
+      '--attest-keyless',
+      '--fulcio-url',
+      'https://fulcio.example',
+      '--rekor-url',
+      'https://rekor.example',
+      '--timestamp-url',
+      'https://tsa.example',
+    ]);
+    expect(s.files.map((f) => f.path)).toContain(TRUSTED_ROOT_PATH);
+  });
+
+  it('with a key: the key as a secret file, its password as a secret', async () => {
+    engine.queries.length = 0;
+    await call((p) => p.withKey(secret('key'), secret('keyPassword')).verify(chart, undefined, identity, undefined, false, true));
+    const s = asked().at(-1)!;
+    expect(s.execs.at(-1)!.slice(-3)).toEqual(['--attest', '--attest-key', KEY_PATH]);
+    expect(s.secretMounts.map((m) => m.path)).toEqual([KEY_PATH]);
+    expect(s.secretEnv).toEqual({ COSIGN_PASSWORD: SECRETS.keyPassword });
+    expect(s.env[CALL_NONCE]).toMatch(/^[0-9a-f-]{36}$/);
+    expectNoSecretIn(s.execs.flat());
+  });
+
+  it("without --attest: none of the chained signer's secrets, the trusted root still", async () => {
+    engine.queries.length = 0;
+    const root = dag.directory().withNewFile('r.json', '{}').file('r.json');
+    await call((p) =>
+      p
+        .withRegistryAuth('bot', secret('password'))
+        .withSigstore(root)
+        .withKeyless('https://actions.example/token?x=1', secret('token'), identity)
+        .verify(chart, undefined, identity),
+    );
+    const s = asked().at(-1)!;
+    expect(s.secretEnv).toEqual({ REGISTRY_PASSWORD: SECRETS.password });
+    expect(s.secretMounts).toEqual([]);
+    expect(s.env.ACTIONS_ID_TOKEN_REQUEST_URL).toBeUndefined();
+    expect(s.files.map((f) => f.path)).toContain(TRUSTED_ROOT_PATH);
+    expect(s.execs.at(-1)).not.toContain('--attest');
   });
 
   it('with no signer chained: refused before anything runs', async () => {
+    engine.queries.length = 0;
     await expect(call((p) => p.verify(chart, undefined, identity, undefined, false, true))).rejects.toThrow(/signing needs a signer: chain with-key/);
+    expect(engine.queries.filter((q) => q.at(-1)!.field !== 'id')).toEqual([]);
   });
 });
 
@@ -281,18 +337,19 @@ describe('calls with side effects', () => {
     await call((p) => p.withKey(secret('key')).cosignSign([`ghcr.io/acme/koa-service@${D}`]));
     await call((p) => p.withKey(secret('key')).release('ghcr.io/acme'));
     await call((p) => p.endToEnd());
+    // verify has no side effect without --attest, but its answer changes with what the registry holds.
+    await call((p) => p.verify(`ghcr.io/acme/charts/koa-service@${D}`, undefined, 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main'));
     const nonces = stepChains().map(nonceOf);
-    expect(nonces).toHaveLength(6); // publish ×2, cosign-sign, release, end-to-end's release and verify
+    expect(nonces).toHaveLength(7); // publish ×2, cosign-sign, release, end-to-end's release and verify, verify
     for (const n of nonces) expect(n.value).toMatch(/^[0-9a-f-]{36}$/);
     // Only the step (and end-to-end's verify after it) comes after the nonce: the toolbox stays cached.
-    expect(nonces.map((n) => n.execsAfter)).toEqual([1, 1, 1, 1, 1, 2]);
-    expect(new Set(nonces.slice(0, 5).map((n) => n.value)).size).toBe(5);
+    expect(nonces.map((n) => n.execsAfter)).toEqual([1, 1, 1, 1, 1, 2, 1]);
+    expect(new Set(nonces.map((n) => n.value)).size).toBe(6);
   });
 
   it('leave the calls without side effects to the cache', async () => {
     engine.queries.length = 0;
     await call((p) => p.test());
-    await call((p) => p.verify(`ghcr.io/acme/charts/koa-service@${D}`, undefined, 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main'));
     await call(async (p) => p.build().sync());
     expect(engine.queries.filter((q) => nonceOf(q).value !== undefined)).toEqual([]);
   });

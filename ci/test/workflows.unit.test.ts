@@ -62,16 +62,26 @@ describe('workflows', () => {
 
   it('release: then verifies the release from its chart and signs verification summaries keylessly, as the same workflow', () => {
     const wf = parse(read(workflows[1]!)) as Workflow & { jobs: Record<string, { needs?: string; outputs?: Record<string, string> }> };
-    expect(wf.jobs.release!.outputs).toEqual({ chart: '${{ fromJSON(steps.release.outputs.output).chart.ref }}' });
+    expect(wf.jobs.release!.outputs).toEqual({
+      chart: "${{ steps.release.outputs.output && fromJSON(steps.release.outputs.output).chart.ref || '' }}",
+    });
     const job = wf.jobs['verification-summary']!;
     expect(job.needs).toBe('release');
     expect(job.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
-    const args = job.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'))!.with!.args!;
+    const step = job.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'))!;
+    // The chart through the environment, never pasted into the action's shell script.
+    expect(step.env).toEqual({ REGISTRY_PASSWORD: '${{ secrets.GITHUB_TOKEN }}', CHART: '${{ needs.release.outputs.chart }}' });
+    const args = step.with!.args!;
     const chain = args.split(' ').filter((w) => /^[a-z][a-z-]+$/.test(w) && !w.startsWith('-'));
     expect(chain).toEqual(['with-registry-auth', 'with-keyless', 'verify']);
-    expect(args).toContain('--chart "${{ needs.release.outputs.chart }}"');
-    expect(args).toContain('--certificate-identity "${GITHUB_SERVER_URL}/${{ github.workflow_ref }}"');
-    expect(args).toMatch(/ --attest$/);
+    expect(args).not.toContain('${{ needs.');
+    // The signer chained in (who signs the summaries), then what verify requires of the release.
+    const [signer, verify] = args.split(' verify ') as [string, string];
+    const identity = '--certificate-identity "${GITHUB_SERVER_URL}/${{ github.workflow_ref }}"';
+    for (const flag of ['--password env://REGISTRY_PASSWORD', '--oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN', identity])
+      expect(signer).toContain(flag);
+    expect(signer).toContain('--certificate-oidc-issuer https://token.actions.githubusercontent.com');
+    expect(verify.split(/ (?=--)/)).toEqual(['--chart "${CHART}"', identity, '--attest']);
     expect(args).not.toMatch(/secrets\./);
   });
 

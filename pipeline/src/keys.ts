@@ -10,7 +10,7 @@ import type { Policy } from '@release-pipeline/core/cosign-args.js';
 import { exists } from './cache.js';
 import type { LocalSigstore } from './sigstore/local-stack.js';
 import { messageOf, PipelineError } from '@release-pipeline/core/errors.js';
-import { EMBEDDED_KEY, type SigningMode } from '@release-pipeline/core/signing-mode.js';
+import { EMBEDDED_KEY, type AttestSigner, type SigningMode } from '@release-pipeline/core/signing-mode.js';
 import { cosignGenerateKeyPair, cosignPublicKey, type SignerAccess } from './clients/cosign.js';
 
 /** How a run signs (the signer, with what cosign needs in its environment) and what it verifies against. */
@@ -102,6 +102,35 @@ export function actionsKeylessSigner(env: NodeJS.ProcessEnv, own?: { fulcioUrl?:
   };
 }
 
+/**
+ * Keyless with the Actions token through public-good Sigstore or a Sigstore of one's own (its trusted
+ * root checked first), as a release signs and as verify --attest signs its summaries.
+ */
+export async function keylessSigner(
+  env: NodeJS.ProcessEnv,
+  own: { trustedRootPath: string; fulcioUrl?: string; rekorUrl?: string } | undefined,
+  timestampUrl?: string,
+): Promise<SignerAccess> {
+  const signing = actionsKeylessSigner(env, own, timestampUrl);
+  if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
+  // Verifiers expect a log entry where the trusted root names a log (./trusted-root.ts): sign into it.
+  if (own && !own.rekorUrl && (await trustedRootNamesLog(own.trustedRootPath)))
+    throw new PipelineError(
+      'input',
+      `--trusted-root ${own.trustedRootPath} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
+    );
+  return signing;
+}
+
+/**
+ * Who signs verification summaries keylessly: the Actions token, as the release signed, through the
+ * Sigstore whose trusted root the verify policy names (else public-good Sigstore).
+ */
+export function summaryKeylessSigner(env: NodeJS.ProcessEnv, signer: Extract<AttestSigner, { kind: 'keyless' }>, verifier: Policy): Promise<SignerAccess> {
+  const trustedRootPath = verifier.kind === 'identity' ? verifier.trustedRootPath : undefined;
+  return keylessSigner(env, trustedRootPath ? { trustedRootPath, fulcioUrl: signer.fulcioUrl, rekorUrl: signer.rekorUrl } : undefined, signer.timestampUrl);
+}
+
 /** What cosign signs with and what it verifies against, for a mode; every file and password checked first. */
 export async function signingSetup(mode: GivenSigning, keysDir: string, env: NodeJS.ProcessEnv = process.env): Promise<SigningSetup> {
   const password = env.COSIGN_PASSWORD ?? '';
@@ -109,14 +138,7 @@ export async function signingSetup(mode: GivenSigning, keysDir: string, env: Nod
   switch (mode.kind) {
     case 'keyless': {
       const own = mode.sigstore;
-      const signing = actionsKeylessSigner(env, own, mode.timestampUrl);
-      if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
-      // Verifiers expect a log entry where the trusted root names a log (./trusted-root.ts): sign into it.
-      if (own && !own.rekorUrl && (await trustedRootNamesLog(own.trustedRootPath)))
-        throw new PipelineError(
-          'input',
-          `--trusted-root ${own.trustedRootPath} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
-        );
+      const signing = await keylessSigner(env, own, mode.timestampUrl);
       // A Sigstore of one's own without a transparency log: the trusted root and a timestamp stand in.
       const unlogged = own !== undefined && own.rekorUrl === undefined;
       return {

@@ -12,7 +12,7 @@ import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import type { ToolAccess } from './context.js';
-import { actionsKeylessSigner, signingSetup } from './keys.js';
+import { signingSetup, summaryKeylessSigner } from './keys.js';
 import type { AttestSigner } from '@release-pipeline/core/signing-mode.js';
 import { cosignAttest, cosignReason, type SignerAccess } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
@@ -53,7 +53,7 @@ export async function attestVerdict(
     // The embedded key has an empty password, whatever COSIGN_PASSWORD says for the user's own key.
     const signing: SignerAccess =
       key.kind === 'keyless'
-        ? actionsKeylessSigner(process.env, key.fulcioUrl || key.rekorUrl ? key : undefined)
+        ? await summaryKeylessSigner(process.env, key, policy.verifier)
         : await signingSetup({ kind: 'key', keyPath: key.keyPath }, dir, key.kind === 'embedded-key' ? { ...process.env, COSIGN_PASSWORD: '' } : process.env);
     const policyText = JSON.stringify(policy.description);
     const policySha = createHash('sha256').update(policyText).digest('hex');

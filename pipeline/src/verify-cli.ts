@@ -5,7 +5,7 @@ import { withRegistryAccess } from './credentials.js';
 import { formatDigestReference } from '@release-pipeline/core/reference.js';
 import type { VerifyOptions } from './verify-options.js';
 import { verifyRelease } from './verify-release.js';
-import { actionsKeylessSigner, ensureDefaultKeyPair } from './keys.js';
+import { ensureDefaultKeyPair, summaryKeylessSigner } from './keys.js';
 import { dirname } from 'node:path';
 import { policyArgs } from '@release-pipeline/core/step-args.js';
 import { expectingLogs } from './trusted-root.js';
@@ -14,8 +14,8 @@ import { expectingLogs } from './trusted-root.js';
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
 export async function verifyCommand(given: VerifyOptions): Promise<number> {
-  // Keyless summaries need Actions' OIDC request before anything is verified.
-  if (given.attest?.kind === 'keyless') actionsKeylessSigner(process.env, given.attest);
+  // Keyless summaries need Actions' OIDC request (and a Sigstore's trust material that fits) before anything is verified.
+  if (given.attest?.kind === 'keyless') await summaryKeylessSigner(process.env, given.attest, given.policy);
   const options = { ...given, policy: await expectingLogs(given.policy) };
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   // One deadline for the whole command: every registry call, the summaries' included, gets what is left.

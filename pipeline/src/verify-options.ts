@@ -59,11 +59,17 @@ export function verifyOptions(operands: readonly string[], f: FlagValues): Verif
     apiVersions: f['api-versions'] === undefined ? undefined : list(f['api-versions']),
   };
   const attestKeyGiven = text(f['attest-key']);
-  const [fulcioUrl, rekorUrl] = [text(f['fulcio-url']), text(f['rekor-url'])];
+  const [fulcioUrl, rekorUrl, timestampUrl] = [text(f['fulcio-url']), text(f['rekor-url']), text(f['timestamp-url'])];
   if ((attestKeyGiven || f['attest-keyless']) && !f.attest) throw new UsageError('--attest-key and --attest-keyless are for --attest; give both');
   if (attestKeyGiven && f['attest-keyless']) throw new UsageError('give --attest-key or --attest-keyless, not both');
-  if ((fulcioUrl || rekorUrl) && !f['attest-keyless'])
-    throw new UsageError('--fulcio-url and --rekor-url are for --attest-keyless (the Sigstore of --trusted-root that signs the summaries)');
+  if ((fulcioUrl || rekorUrl || timestampUrl) && !f['attest-keyless'])
+    throw new UsageError('--fulcio-url, --rekor-url and --timestamp-url are for --attest-keyless (who signs the summaries)');
+  const policy = policyFrom(f);
+  // As for a release: a Sigstore of one's own is the one whose trusted root the verify trusts.
+  if ((fulcioUrl || rekorUrl) && !(policy.kind === 'identity' && policy.trustedRootPath))
+    throw new UsageError(
+      '--fulcio-url and --rekor-url need a certificate identity with --trusted-root: the trust material of that Sigstore (cosign trusted-root create makes one)',
+    );
   // The embedded key by default (made when missing, as a release would make it: a keyless release
   // has none); a key named with --attest-key must exist.
   if (attestKeyGiven && !existsSync(attestKeyGiven))
@@ -71,7 +77,7 @@ export function verifyOptions(operands: readonly string[], f: FlagValues): Verif
   const attest: AttestSigner | undefined = !f.attest
     ? undefined
     : f['attest-keyless']
-      ? { kind: 'keyless', fulcioUrl, rekorUrl }
+      ? { kind: 'keyless', fulcioUrl, rekorUrl, timestampUrl }
       : attestKeyGiven
         ? { kind: 'key', keyPath: attestKeyGiven }
         : { kind: 'embedded-key', keyPath: join(outPaths().keys, EMBEDDED_KEY.key) };
@@ -88,7 +94,7 @@ export function verifyOptions(operands: readonly string[], f: FlagValues): Verif
     if (!/^[a-z0-9.-]+\/[a-z0-9]+(\/[A-Za-z]+)?$|^v1$/.test(a)) throw new UsageError(`--api-versions "${a}" is not GROUP/VERSION`);
   return {
     chart,
-    policy: policyFrom(f),
+    policy,
     render,
     timeoutSeconds: seconds(f.timeout, 120),
     allowDirty: f['allow-dirty'] === true,

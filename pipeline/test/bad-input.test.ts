@@ -52,6 +52,24 @@ describe('environment errors (exit 1)', () => {
     );
   });
 
+  it('keyless verification summaries for a trusted root that names a log, without its Rekor: named before anything is verified', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'root-'));
+    const root = join(dir, 'trusted_root.json');
+    await writeFile(
+      root,
+      JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [{ baseUrl: 'http://127.0.0.1:1' }] }),
+    );
+    const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
+    const args = ['verify', `127.0.0.1:1/charts/koa-service@${D}`, '--certificate-identity', identity, '--certificate-oidc-issuer', 'http://127.0.0.1:1'];
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'hunter2' };
+    const r = await runCli([...args, '--trusted-root', root, '--attest', '--attest-keyless', '--fulcio-url', 'http://127.0.0.1:1'], env);
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stderr)).toBe(
+      `verify: --trusted-root ${root} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
+    );
+    expect(r.stderr + r.stdout).not.toContain('hunter2');
+  });
+
   it('a missing tool says which and how to get it', async () => {
     const r = await runCli([], {
       PIPELINE_TOOLS_DIR: '/nonexistent/tools',

@@ -45,7 +45,16 @@ describe('usage errors', () => {
     ],
     [
       ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', '--rekor-url', 'http://x'],
-      /^--fulcio-url and --rekor-url are for --attest-keyless/,
+      /^--fulcio-url, --rekor-url and --timestamp-url are for --attest-keyless/,
+    ],
+    [
+      ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', '--timestamp-url', 'http://x'],
+      /^--fulcio-url, --rekor-url and --timestamp-url are for --attest-keyless/,
+    ],
+    // Summaries signed through a Sigstore the verify does not trust would not verify.
+    [
+      ['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', '--attest-keyless', '--fulcio-url', 'http://f'],
+      /^--fulcio-url and --rekor-url need a certificate identity with --trusted-root/,
     ],
     [['--sigstore', 'local', '--rekor-url', 'http://x'], /^--sigstore local signs keylessly through the local services/],
     [
@@ -70,14 +79,28 @@ describe('usage errors', () => {
 describe('who signs verification summaries', () => {
   const verify = (...extra: string[]) => parseInvocation(['verify', `127.0.0.1:5000/charts/c@${DIGEST}`, '--key', 'package.json', '--attest', ...extra]);
 
-  it('keyless, through public-good Sigstore or the Fulcio and Rekor given', () => {
+  it('keyless, through public-good Sigstore or the Fulcio and Rekor of the trusted root, with a timestamp authority', () => {
     const signer = (inv: ReturnType<typeof parseInvocation>) => (inv.command === 'verify' ? inv.options.attest : undefined);
-    expect(signer(verify('--attest-keyless'))).toEqual({ kind: 'keyless', fulcioUrl: undefined, rekorUrl: undefined });
-    expect(signer(verify('--attest-keyless', '--fulcio-url', 'http://f', '--rekor-url', 'http://r'))).toEqual({
-      kind: 'keyless',
-      fulcioUrl: 'http://f',
-      rekorUrl: 'http://r',
-    });
+    expect(signer(verify('--attest-keyless'))).toStrictEqual({ kind: 'keyless', fulcioUrl: undefined, rekorUrl: undefined, timestampUrl: undefined });
+    const own = parseInvocation([
+      'verify',
+      `127.0.0.1:5000/charts/c@${DIGEST}`,
+      '--certificate-identity',
+      'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main',
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      '--trusted-root',
+      'package.json',
+      '--attest',
+      '--attest-keyless',
+      '--fulcio-url',
+      'http://f',
+      '--rekor-url',
+      'http://r',
+      '--timestamp-url',
+      'http://t',
+    ]);
+    expect(signer(own)).toStrictEqual({ kind: 'keyless', fulcioUrl: 'http://f', rekorUrl: 'http://r', timestampUrl: 'http://t' });
     expect(signer(verify())?.kind).toBe('embedded-key');
   });
 });

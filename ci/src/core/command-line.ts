@@ -167,6 +167,7 @@ export const COMMAND_SPECS = [
       'attest-keyless',
       ['fulcio-url', 'with --attest-keyless: the Fulcio of the --trusted-root Sigstore'],
       ['rekor-url', 'with --attest-keyless: the Rekor of the --trusted-root Sigstore'],
+      ['timestamp-url', 'with --attest-keyless: an RFC 3161 timestamp authority (summaries verify after the certificate expires)'],
       'json',
     ],
   },

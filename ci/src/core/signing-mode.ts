@@ -34,7 +34,11 @@ export const startsSigstore = (mode: SigningMode): boolean => mode.kind === 'loc
 
 /**
  * Who signs verification summaries (`verify --attest`): a key given, the embedded one (made when
- * missing), or keyless with GitHub Actions' OIDC token (a Sigstore of one's own: its Fulcio and Rekor).
+ * missing), or keyless with GitHub Actions' OIDC token, as a release signs: through public-good
+ * Sigstore or the Sigstore of the verify policy's trusted root (its Fulcio and Rekor), with a
+ * timestamp authority if given.
  */
 export type AttestSigner =
-  { kind: 'key'; keyPath: string } | { kind: 'embedded-key'; keyPath: string } | { kind: 'keyless'; fulcioUrl?: string; rekorUrl?: string };
+  | { kind: 'key'; keyPath: string }
+  | { kind: 'embedded-key'; keyPath: string }
+  | { kind: 'keyless'; fulcioUrl?: string; rekorUrl?: string; timestampUrl?: string };

@@ -110,7 +110,13 @@ function attestArgs(a: AttestSigner | undefined): string[] {
     case 'key':
       return [...flag('attest', true), ...flag('attest-key', a.keyPath)];
     case 'keyless':
-      return [...flag('attest', true), ...flag('attest-keyless', true), ...flag('fulcio-url', a.fulcioUrl), ...flag('rekor-url', a.rekorUrl)];
+      return [
+        ...flag('attest', true),
+        ...flag('attest-keyless', true),
+        ...flag('fulcio-url', a.fulcioUrl),
+        ...flag('rekor-url', a.rekorUrl),
+        ...flag('timestamp-url', a.timestampUrl),
+      ];
   }
 }
 
