@@ -211,20 +211,21 @@ describe('keyless signing, as in GitHub Actions', () => {
 describe('verify --attest: verification summaries signed as the chained signer', () => {
   const chart = `ghcr.io/acme/charts/koa-service@${D}`;
   const identity = 'https://github.com/o/r/.github/workflows/release.yaml@refs/heads/main';
+  /** The CLI's verify of `chart` under the workflow's identity, then `more`. */
+  const verifyCall = (...more: string[]) => [
+    'verify',
+    chart,
+    '--certificate-identity',
+    identity,
+    '--certificate-oidc-issuer',
+    'https://token.actions.githubusercontent.com',
+    ...more,
+  ];
 
   it('keyless, as the workflow: the OIDC request as a secret, a call of its own', async () => {
     engine.queries.length = 0;
     await call((p) => p.withKeyless('https://actions.example/token?x=1', secret('token'), identity).verify(chart, undefined, identity, undefined, false, true));
-    const s = expectKeylessExec([
-      'verify',
-      chart,
-      '--certificate-identity',
-      identity,
-      '--certificate-oidc-issuer',
-      'https://token.actions.githubusercontent.com',
-      '--attest',
-      '--attest-keyless',
-    ]);
+    const s = expectKeylessExec(verifyCall('--attest', '--attest-keyless'));
     expect(s.env[CALL_NONCE]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -237,24 +238,12 @@ describe('verify --attest: verification summaries signed as the chained signer',
         .withKeyless('https://actions.example/token?x=1', secret('token'), identity, undefined, 'https://tsa.example')
         .verify(chart, undefined, identity, undefined, false, true),
     );
-    const s = expectKeylessExec([
-      'verify',
-      chart,
-      '--certificate-identity',
-      identity,
-      '--certificate-oidc-issuer',
-      'https://token.actions.githubusercontent.com',
-      '--trusted-root',
-      TRUSTED_ROOT_PATH,
-      '--attest',
-      '--attest-keyless',
-      '--fulcio-url',
-      'https://fulcio.example',
-      '--rekor-url',
-      'https://rekor.example',
-      '--timestamp-url',
-      'https://tsa.example',
-    ]);
+    const s = expectKeylessExec(
+      verifyCall(
+        ...['--trusted-root', TRUSTED_ROOT_PATH, '--attest', '--attest-keyless'],
+        ...['--fulcio-url', 'https://fulcio.example', '--rekor-url', 'https://rekor.example', '--timestamp-url', 'https://tsa.example'],
+      ),
+    );
     expect(s.files.map((f) => f.path)).toContain(TRUSTED_ROOT_PATH);
   });
 
