@@ -92,9 +92,10 @@ export const CALL_NONCE = 'PIPELINE_CALL_NONCE';
 
 /**
  * The toolbox for one call of a function with side effects (publish, cosign-sign, release,
- * end-to-end) or whose answer changes with the registry (verify): `cache: 'never'` reaches the function's result, not the execs inside it, which a warm
- * engine replays from its layer cache when they are identical. A value of this call's own, set
- * before the exec, makes the exec new; the toolbox's layers before it stay cached.
+ * end-to-end) or whose answer changes with the registry (verify): `cache: 'never'` reaches the
+ * function's result, not the execs inside it, which a warm engine replays from its layer cache when
+ * they are identical. A value of this call's own, set before the exec, makes the exec new; the
+ * toolbox's layers before it stay cached.
  */
 export function forThisCall(ctr: Container): Container {
   return ctr.withEnvVariable(CALL_NONCE, randomUUID());
