@@ -333,9 +333,7 @@ export class ReleasePipeline {
     const signer = attest ? this.attestSigner() : undefined;
     // The chained signer's secrets only when summaries are signed; every call checks the registry
     // again (signatures and summaries change there), its toolbox layers cached.
-    let box = signer
-      ? this.signingToolbox(FUNCTION_TOOLS.verify)
-      : forThisCall(this.withTrustedRoot(withSecrets(toolbox(this.source, FUNCTION_TOOLS.verify), this.login())));
+    let box = signer ? this.signingToolbox(FUNCTION_TOOLS.verify) : this.callToolbox(FUNCTION_TOOLS.verify, this.login());
     if (publicKey) box = box.withFile(PUBLIC_KEY_PATH, publicKey);
     const policy: Policy = publicKey
       ? { kind: 'key', publicKeyPath: PUBLIC_KEY_PATH }
@@ -444,11 +442,12 @@ export class ReleasePipeline {
       keyPassword: this.keyPassword,
       oidcRequest: this.oidcRequestUrl && this.oidcRequestToken ? { url: this.oidcRequestUrl, token: this.oidcRequestToken } : undefined,
     };
-    return forThisCall(this.withTrustedRoot(withSecrets(toolbox(this.source, tools), secrets)));
+    return this.callToolbox(tools, secrets);
   }
 
-  /** The trusted root of with-sigstore, where the CLI reads it. */
-  private withTrustedRoot(box: Container): Container {
-    return this.trustedRoot ? box.withFile(TRUSTED_ROOT_PATH, this.trustedRoot) : box;
+  /** The toolbox of one call with these secrets and the trusted root of with-sigstore. */
+  private callToolbox(tools: (typeof FUNCTION_TOOLS)[keyof typeof FUNCTION_TOOLS], secrets: ToolboxSecrets): Container {
+    const box = withSecrets(toolbox(this.source, tools), secrets);
+    return forThisCall(this.trustedRoot ? box.withFile(TRUSTED_ROOT_PATH, this.trustedRoot) : box);
   }
 }

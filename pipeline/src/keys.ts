@@ -85,33 +85,21 @@ export type GivenSigning = Exclude<SigningMode, { kind: 'local-sigstore' }>;
 
 /**
  * Signing keylessly with GitHub Actions' OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, the
- * token a secret): through public-good Sigstore, or a Sigstore of one's own (its Fulcio; its Rekor,
- * without which nothing is logged).
- */
-export function actionsKeylessSigner(env: NodeJS.ProcessEnv, own?: { fulcioUrl?: string; rekorUrl?: string }, timestampUrl?: string): SignerAccess {
-  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token)
-    throw new PipelineError(
-      'input',
-      'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
-    );
-  return {
-    signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, rekorUrl: own?.rekorUrl, timestampUrl, noTlog: own !== undefined && own.rekorUrl === undefined },
-    env: {},
-    secrets: [token],
-  };
-}
-
-/**
- * Keyless with the Actions token through public-good Sigstore or a Sigstore of one's own (its trusted
- * root checked first), as a release signs and as verify --attest signs its summaries.
+ * token a secret), as a release signs and as verify --attest signs its summaries: through
+ * public-good Sigstore, or a Sigstore of one's own (its trusted root checked first; its Fulcio; its
+ * Rekor, without which nothing is logged).
  */
 export async function keylessSigner(
   env: NodeJS.ProcessEnv,
   own: { trustedRootPath: string; fulcioUrl?: string; rekorUrl?: string } | undefined,
   timestampUrl?: string,
 ): Promise<SignerAccess> {
-  const signing = actionsKeylessSigner(env, own, timestampUrl);
+  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !token)
+    throw new PipelineError(
+      'input',
+      'keyless signing needs ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN (GitHub Actions with permissions: id-token: write)',
+    );
   if (own && !(await exists(own.trustedRootPath))) throw new PipelineError('input', `--trusted-root ${own.trustedRootPath}: no such file`);
   // Verifiers expect a log entry where the trusted root names a log (./trusted-root.ts): sign into it.
   if (own && !own.rekorUrl && (await trustedRootNamesLog(own.trustedRootPath)))
@@ -119,7 +107,11 @@ export async function keylessSigner(
       'input',
       `--trusted-root ${own.trustedRootPath} names a transparency log: give its URL with --rekor-url, so that signatures are logged where verifiers look`,
     );
-  return signing;
+  return {
+    signer: { kind: 'keyless', fulcioUrl: own?.fulcioUrl, rekorUrl: own?.rekorUrl, timestampUrl, noTlog: own !== undefined && own.rekorUrl === undefined },
+    env: {},
+    secrets: [token],
+  };
 }
 
 /**

@@ -12,11 +12,14 @@ import { verificationSummary } from '@release-pipeline/core/vsa.js';
 import { onCleanup } from './cleanup.js';
 import { timeLeft } from './deadline.js';
 import type { ToolAccess } from './context.js';
-import { signingSetup, summaryKeylessSigner } from './keys.js';
+import { signingSetup } from './keys.js';
 import type { AttestSigner } from '@release-pipeline/core/signing-mode.js';
 import { cosignAttest, cosignReason, type SignerAccess } from './clients/cosign.js';
 import { PipelineError } from '@release-pipeline/core/errors.js';
 import { manifestAtTag } from './clients/crane.js';
+
+/** Who signs the summaries: a key (set up here), or keyless, resolved before anything was verified. */
+export type SummarySigner = Exclude<AttestSigner, { kind: 'keyless' }> | { kind: 'keyless'; access: SignerAccess };
 
 export interface AttestContext extends ToolAccess {
   /** Epoch ms by which every registry call must be done: verify's own deadline. */
@@ -43,7 +46,7 @@ export async function attestVerdict(
   ctx: AttestContext,
   verdict: ReleaseVerdict,
   policy: { verifier: Policy; description: unknown },
-  key: AttestSigner,
+  key: SummarySigner,
   version: string,
 ): Promise<string[]> {
   if (!verdict.chart.signer) return [];
@@ -53,7 +56,7 @@ export async function attestVerdict(
     // The embedded key has an empty password, whatever COSIGN_PASSWORD says for the user's own key.
     const signing: SignerAccess =
       key.kind === 'keyless'
-        ? await summaryKeylessSigner(process.env, key, policy.verifier)
+        ? key.access
         : await signingSetup({ kind: 'key', keyPath: key.keyPath }, dir, key.kind === 'embedded-key' ? { ...process.env, COSIGN_PASSWORD: '' } : process.env);
     const policyText = JSON.stringify(policy.description);
     const policySha = createHash('sha256').update(policyText).digest('hex');

@@ -9,13 +9,15 @@ import { ensureDefaultKeyPair, summaryKeylessSigner } from './keys.js';
 import { dirname } from 'node:path';
 import { policyArgs } from '@release-pipeline/core/step-args.js';
 import { expectingLogs } from './trusted-root.js';
+import type { SummarySigner } from './verify-attest.js';
 
 /** Named in each verification summary: the verifier's version is the repository's. */
 const VERIFIER_VERSION = process.env.npm_package_version ?? '0';
 
 export async function verifyCommand(given: VerifyOptions): Promise<number> {
   // Keyless summaries need Actions' OIDC request (and a Sigstore's trust material that fits) before anything is verified.
-  if (given.attest?.kind === 'keyless') await summaryKeylessSigner(process.env, given.attest, given.policy);
+  const signer: SummarySigner | undefined =
+    given.attest?.kind === 'keyless' ? { kind: 'keyless', access: await summaryKeylessSigner(process.env, given.attest, given.policy) } : given.attest;
   const options = { ...given, policy: await expectingLogs(given.policy) };
   // Registry credentials as for publishing: REGISTRY_USERNAME/REGISTRY_PASSWORD, or the docker config.
   // One deadline for the whole command: every registry call, the summaries' included, gets what is left.
@@ -27,14 +29,14 @@ export async function verifyCommand(given: VerifyOptions): Promise<number> {
       deadline,
       allowDirty: options.allowDirty,
     });
-    if (!options.attest) return { verdict, attested: undefined };
-    if (options.attest.kind === 'embedded-key') await ensureDefaultKeyPair(dirname(options.attest.keyPath));
+    if (!signer) return { verdict, attested: undefined };
+    if (signer.kind === 'embedded-key') await ensureDefaultKeyPair(dirname(signer.keyPath));
     // The policy as the flags that state it: one text for one policy, whatever shape the code gives it.
     const description = { policy: policyArgs(options.policy), render: options.render, chart: formatDigestReference(options.chart) };
     const { attestVerdict } = await import('./verify-attest.js');
     return {
       verdict,
-      attested: await attestVerdict({ ...ctx, deadline }, verdict, { verifier: options.policy, description }, options.attest, VERIFIER_VERSION),
+      attested: await attestVerdict({ ...ctx, deadline }, verdict, { verifier: options.policy, description }, signer, VERIFIER_VERSION),
     };
   });
   const shown = attested ? { ...verdict, verificationSummaries: attested } : verdict;
